@@ -1,0 +1,154 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describeHeader, parseDicom } from '../dicom';
+import { startHarness } from '../harness/server';
+import { importPaths } from '../import/importPaths';
+import { generateCohort } from '../phantom';
+import { createHandlers } from '../services/handlers';
+import { ensureDemoWorkspace } from '../workspace/demo';
+import { openWorkspace, type Workspace } from '../workspace/workspace';
+import { optionalInt, parseCommand, requireString, UsageError } from './args';
+
+interface Command {
+  usage: string;
+  summary: string;
+  run(argv: string[]): Promise<unknown>;
+}
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+const progressToStderr = (label: string) => {
+  let last = -1;
+  return (done: number, total: number): void => {
+    const pct = total === 0 ? 100 : Math.floor((done / total) * 100);
+    if (pct !== last && (pct % 10 === 0 || done === total)) {
+      last = pct;
+      process.stderr.write(`${label}: ${done}/${total}\n`);
+    }
+  };
+};
+
+async function withWorkspace<T>(dir: string, body: (ws: Workspace) => Promise<T>): Promise<T> {
+  const ws = openWorkspace(dir);
+  try {
+    return await body(ws);
+  } finally {
+    ws.close();
+  }
+}
+
+export const commands: Record<string, Command> = {
+  import: {
+    usage: 'dvt import PATH… --workspace DIR [--json]',
+    summary: 'import DICOM files or folders (recursively) into a workspace catalog',
+    run: async (argv) => {
+      const cmd = parseCommand(argv, { workspace: { type: 'string' } });
+      const dir = requireString(cmd, 'workspace');
+      if (cmd.positionals.length === 0) throw new UsageError('give at least one file or folder to import');
+      const report = await withWorkspace(dir, (ws) =>
+        importPaths(ws.catalog, cmd.positionals, { onProgress: progressToStderr('import') }),
+      );
+      if (report.errors.length > 0) {
+        process.stderr.write(`dvt import: ${report.errors.length} file(s) could not be imported (see "errors")\n`);
+      }
+      return report;
+    },
+  },
+  info: {
+    usage: 'dvt info FILE',
+    summary: "print one DICOM file's main header fields",
+    run: async (argv) => {
+      const cmd = parseCommand(argv, {});
+      const [file, ...extra] = cmd.positionals;
+      if (file === undefined || extra.length > 0) throw new UsageError('give exactly one file');
+      const bytes = await readFile(file).catch((e: unknown) => {
+        throw new Error(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+      });
+      try {
+        return { file: resolve(file), ...describeHeader(parseDicom(bytes).header) };
+      } catch (e) {
+        throw new Error(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    },
+  },
+  catalog: {
+    usage: 'dvt catalog --workspace DIR [--json]',
+    summary: 'print the patients, studies and series of a workspace',
+    run: async (argv) => {
+      const cmd = parseCommand(argv, { workspace: { type: 'string' } });
+      const dir = requireString(cmd, 'workspace');
+      if (!existsSync(dir)) throw new Error(`no workspace at ${dir}`);
+      return withWorkspace(dir, (ws) => createHandlers(ws)['catalog:tree']({}));
+    },
+  },
+  phantom: {
+    usage: 'dvt phantom --out DIR --patients N --seed S [--slices K] [--json]',
+    summary: 'write a synthetic LECTA cohort (DICOM + ground-truth JSON)',
+    run: async (argv) => {
+      const cmd = parseCommand(argv, {
+        out: { type: 'string' },
+        patients: { type: 'string' },
+        seed: { type: 'string' },
+        slices: { type: 'string' },
+      });
+      const result = await generateCohort({
+        outDir: requireString(cmd, 'out'),
+        patients: optionalInt(cmd, 'patients', 10, 1, 1000),
+        seed: optionalInt(cmd, 'seed', 1, 0, 2 ** 31 - 1),
+        slicesPerPatient: optionalInt(cmd, 'slices', 60, 3, 2000),
+        onProgress: progressToStderr('phantom'),
+      });
+      const { files, ...rest } = result;
+      return { ...rest, fileCount: files.length };
+    },
+  },
+  demo: {
+    usage: 'dvt demo --workspace DIR [--json]',
+    summary: 'create the demo workspace (synthetic cohort, imported) if it is empty',
+    run: async (argv) => {
+      const cmd = parseCommand(argv, { workspace: { type: 'string' } });
+      const dir = requireString(cmd, 'workspace');
+      return withWorkspace(dir, async (ws) => {
+        const created = await ensureDemoWorkspace(ws, { onProgress: progressToStderr('demo') });
+        return { workspace: ws.dir, created, counts: ws.catalog.counts() };
+      });
+    },
+  },
+  serve: {
+    usage: 'dvt serve --workspace DIR [--port P] [--demo]',
+    summary: 'serve the app to a browser on 127.0.0.1 (prints the URL with its access token)',
+    run: async (argv) => {
+      const cmd = parseCommand(argv, {
+        workspace: { type: 'string' },
+        port: { type: 'string' },
+        demo: { type: 'boolean' },
+      });
+      const dir = requireString(cmd, 'workspace');
+      const port = optionalInt(cmd, 'port', 0, 0, 65535);
+      const rendererDir = join(packageRoot, 'out/renderer');
+      if (!existsSync(join(rendererDir, 'index.html'))) {
+        throw new Error(`the renderer is not built (${rendererDir}); run "npm run build" first`);
+      }
+      const ws = openWorkspace(dir);
+      if (cmd.values['demo'] === true) {
+        await ensureDemoWorkspace(ws, { onProgress: progressToStderr('demo') });
+      }
+      const harness = await startHarness({ handlers: createHandlers(ws), rendererDir, port });
+      process.stdout.write(`${JSON.stringify({ url: harness.url, port: harness.port, workspace: ws.dir })}\n`);
+      await new Promise<void>((resolveStop) => {
+        process.once('SIGINT', resolveStop);
+        process.once('SIGTERM', resolveStop);
+      });
+      await harness.close();
+      ws.close();
+      return undefined;
+    },
+  },
+};
+
+export function usage(): string {
+  const lines = Object.values(commands).map((c) => `  ${c.usage}\n      ${c.summary}`);
+  return `DVT Workstation command line. Output is JSON on stdout.\n\n${lines.join('\n')}\n`;
+}

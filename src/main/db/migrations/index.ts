@@ -1,0 +1,4 @@
+import { catalog001 } from './001-catalog';
+
+/** Migration N (1-based) brings `user_version` from N-1 to N. Append only; never edit a shipped one. */
+export const migrations: readonly { name: string; sql: string }[] = [catalog001];

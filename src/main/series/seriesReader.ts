@@ -1,0 +1,67 @@
+import { readFile, stat } from 'node:fs/promises';
+import type { SeriesDetail, SliceData } from '../../shared/catalog/schemas';
+import { SeriesUid, SopInstanceUid } from '../../shared/ids';
+import type { CatalogStore } from '../catalog/catalogStore';
+import { positionOf, toSeriesSummary } from '../catalog/seriesSummary';
+import { parseDicom, toModalityValues } from '../dicom';
+import { ByteLruCache } from './sliceCache';
+
+export class NotFoundError extends Error {}
+
+/** Reads series geometry from the catalog and slice pixels (in HU) from the files, with a cache. */
+export class SeriesReader {
+  private readonly cache: ByteLruCache<Int16Array | Float32Array>;
+
+  constructor(
+    private readonly store: CatalogStore,
+    cacheBytes = 512 * 1024 * 1024,
+  ) {
+    this.cache = new ByteLruCache(cacheBytes);
+  }
+
+  detail(seriesUid: string, synthetic: boolean): SeriesDetail {
+    const row = this.store.series(seriesUid);
+    if (!row) throw new NotFoundError(`no series ${seriesUid} in this workspace`);
+    const instances = this.store.instancesOfSeries(seriesUid);
+    const patient = this.store.patientOfStudy(row.study_uid);
+    return {
+      summary: toSeriesSummary(row, instances),
+      patientName: patient?.name ?? '',
+      patientId: patient?.patient_id ?? '',
+      orientation: row.orientation
+        ? (JSON.parse(row.orientation) as [number, number, number, number, number, number])
+        : null,
+      window:
+        row.window_center !== null && row.window_width !== null
+          ? { center: row.window_center, width: row.window_width }
+          : null,
+      orderedBy: row.ordered_by === 'instance-number' ? 'instance-number' : 'position',
+      slices: instances.map((inst, index) => ({
+        index,
+        sopInstanceUid: SopInstanceUid.parse(inst.sop_uid),
+        instanceNumber: inst.instance_number,
+        position: positionOf(inst),
+      })),
+      synthetic,
+    };
+  }
+
+  async slice(seriesUid: string, index: number): Promise<SliceData> {
+    const row = this.store.series(seriesUid);
+    if (!row) throw new NotFoundError(`no series ${seriesUid} in this workspace`);
+    const inst = this.store.instanceAt(seriesUid, index);
+    if (!inst) throw new NotFoundError(`series ${seriesUid} has no slice ${index}`);
+    const key = `${inst.file_path}\u0000${inst.content_hash}`;
+    let hu = this.cache.get(key);
+    if (!hu) {
+      const info = await stat(inst.file_path);
+      if (info.size !== inst.file_size) {
+        throw new Error(`${inst.file_path} changed on disk since it was imported; import it again`);
+      }
+      const parsed = parseDicom(await readFile(inst.file_path));
+      hu = toModalityValues(parsed.decodeFrame(0), inst.rescale_slope, inst.rescale_intercept);
+      this.cache.set(key, hu);
+    }
+    return { seriesUid: SeriesUid.parse(seriesUid), index, rows: row.rows, cols: row.cols, hu };
+  }
+}

@@ -1,0 +1,73 @@
+import type { z } from 'zod';
+import { contract, isChannel, type Channel, type ChannelOutput } from '../../shared/ipc/contract';
+import { err, ok, type Result } from '../../shared/result';
+import { toSeriesSummary } from '../catalog/seriesSummary';
+import { importPaths } from '../import/importPaths';
+import { NotFoundError } from '../series/seriesReader';
+import type { Workspace } from '../workspace/workspace';
+
+type Handler<C extends Channel> = (input: z.infer<(typeof contract)[C]['input']>) => Promise<ChannelOutput<C>>;
+export type Handlers = { [C in Channel]: Handler<C> };
+
+/** The main-process services behind every channel of the contract, for one open workspace. */
+export function createHandlers(ws: Workspace): Handlers {
+  return {
+    'workspace:info': () =>
+      Promise.resolve({
+        path: ws.dir,
+        demo: ws.isDemo(),
+        synthetic: ws.isSynthetic(),
+        counts: ws.catalog.counts(),
+      }),
+    'catalog:tree': () => Promise.resolve(catalogTree(ws)),
+    'catalog:import': ({ paths }) => importPaths(ws.catalog, paths),
+    'series:detail': ({ seriesUid }) => Promise.resolve(ws.series.detail(seriesUid, ws.isSynthetic())),
+    'series:slice': ({ seriesUid, index }) => ws.series.slice(seriesUid, index),
+  };
+}
+
+function catalogTree(ws: Workspace): ChannelOutput<'catalog:tree'> {
+  const { catalog } = ws;
+  return contract['catalog:tree'].output.parse({
+    patients: catalog.allPatients().map((p) => ({
+      key: p.id,
+      patientId: p.patient_id,
+      name: p.name,
+      birthDate: p.birth_date,
+      sex: p.sex,
+      studies: catalog.studiesOfPatient(p.id).map((st) => ({
+        studyUid: st.study_uid,
+        date: st.study_date,
+        description: st.description,
+        accession: st.accession,
+        series: catalog
+          .seriesOfStudy(st.study_uid)
+          .map((se) => toSeriesSummary(se, catalog.instancesOfSeries(se.series_uid))),
+      })),
+    })),
+  });
+}
+
+/**
+ * The one entry point for every transport (Electron IPC, the browser harness, tests): checks the
+ * channel and validates the input against the contract, runs the handler, and turns any failure
+ * into a result. Nothing thrown here crosses the boundary.
+ */
+export async function dispatch(handlers: Handlers, channel: unknown, input: unknown): Promise<Result<unknown>> {
+  if (!isChannel(channel)) return err('invalid-input', `unknown channel ${JSON.stringify(channel)}`);
+  const parsed = contract[channel].input.safeParse(input ?? {});
+  if (!parsed.success) {
+    const detail = parsed.error.issues
+      .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(input)'}: ${i.message}`)
+      .join('; ');
+    return err('invalid-input', `${channel}: ${detail}`);
+  }
+  try {
+    const handler = handlers[channel] as (input: unknown) => Promise<unknown>;
+    return ok(await handler(parsed.data));
+  } catch (e) {
+    if (e instanceof NotFoundError) return err('not-found', e.message);
+    const message = e instanceof Error ? e.message : String(e);
+    return err('internal', `${channel} failed: ${message}`);
+  }
+}

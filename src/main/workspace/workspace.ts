@@ -1,0 +1,34 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createCatalogStore, type CatalogStore } from '../catalog/catalogStore';
+import { openDatabase, type Db } from '../db/database';
+import { SeriesReader } from '../series/seriesReader';
+
+export const DATABASE_FILE = 'workspace.sqlite';
+
+/** An open workspace: one folder holding its SQLite database (and, for the demo, its generated files). */
+export interface Workspace {
+  readonly dir: string;
+  readonly db: Db;
+  readonly catalog: CatalogStore;
+  readonly series: SeriesReader;
+  readonly isDemo: () => boolean;
+  readonly isSynthetic: () => boolean;
+  close(): void;
+}
+
+export function openWorkspace(dir: string): Workspace {
+  const abs = resolve(dir);
+  mkdirSync(abs, { recursive: true });
+  const db = openDatabase(join(abs, DATABASE_FILE));
+  const catalog = createCatalogStore(db);
+  return {
+    dir: abs,
+    db,
+    catalog,
+    series: new SeriesReader(catalog),
+    isDemo: () => catalog.getMeta('demo') === 'true',
+    isSynthetic: () => catalog.getMeta('synthetic') === 'true',
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,39 @@
+import type { DvtApi } from '../../../shared/ipc/api';
+import { decodeWire, encodeWire } from '../../../shared/ipc/wire';
+import type { Result } from '../../../shared/result';
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload; absent when the page is served by the browser harness. */
+    dvt?: DvtApi;
+  }
+}
+
+/** The same contract over HTTP, for the browser harness. The token comes in the URL fragment. */
+function httpApi(token: string): DvtApi {
+  return {
+    async invoke(channel, input) {
+      try {
+        const res = await fetch(`/api/invoke/${channel}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-dvt-token': token },
+          body: encodeWire(input),
+        });
+        return decodeWire(await res.text()) as Awaited<ReturnType<DvtApi['invoke']>>;
+      } catch (e) {
+        const failure: Result<never> = {
+          ok: false,
+          error: { code: 'io', message: `lost contact with the server: ${e instanceof Error ? e.message : String(e)}` },
+        };
+        return failure;
+      }
+    },
+  };
+}
+
+export function connect(): DvtApi {
+  if (window.dvt) return window.dvt;
+  const token = new URLSearchParams(window.location.hash.slice(1)).get('token');
+  if (!token) throw new Error('this page needs the access token from the URL that "dvt serve" printed');
+  return httpApi(token);
+}
