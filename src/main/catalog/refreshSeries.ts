@@ -1,4 +1,4 @@
-import type { Orientation } from '../series/geometry';
+import type { Orientation } from '../../shared/imaging/geometry';
 import { orderSlices } from '../series/ordering';
 import { measureSliceSpacing } from '../series/spacing';
 import type { CatalogStore } from './catalogStore';

@@ -1,7 +1,8 @@
 // The only file that imports better-sqlite3. Everything else gets a `Db` and uses prepared,
 // parameter-bound statements.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { migrations } from './migrations';
 
@@ -13,11 +14,10 @@ export type Db = BetterSqlite3.Database;
  */
 function nativeBindingForRuntime(): string | undefined {
   if (!process.versions['electron']) return undefined;
-  const candidate = join(
-    process.cwd(),
-    '.electron-native/node_modules/better-sqlite3/build/Release/better_sqlite3.node',
-  );
-  return existsSync(candidate) ? candidate : undefined;
+  const rel = '.electron-native/node_modules/better-sqlite3/build/Release/better_sqlite3.node';
+  // Bundled, this module is out/main/index.js: the project root is two folders up.
+  const roots = [resolve(dirname(fileURLToPath(import.meta.url)), '../..'), process.cwd()];
+  return roots.map((root) => join(root, rel)).find((file) => existsSync(file));
 }
 
 export function openDatabase(file: string): Db {

@@ -1,5 +1,5 @@
 import type { Vec3 } from '../../shared/catalog/schemas';
-import { dot, sliceNormal, type Orientation } from './geometry';
+import { dot, sliceNormal, type Orientation } from '../../shared/imaging/geometry';
 
 export interface OrderableSlice {
   position: Vec3 | null;
@@ -18,18 +18,27 @@ export interface SliceOrder {
 /**
  * Puts slices in anatomical order: by ImagePositionPatient projected on the slice normal, so that
  * head-first and feet-first series come out the same way. For axial-ish series that is cranial to
- * caudal (patient +z is superior in LPS); for other planes, increasing along the normal.
+ * caudal (patient +z is superior in LPS); sagittal right to left, coronal anterior to posterior.
  * Falls back to InstanceNumber only when some slice lacks position or orientation.
  */
+function mainAxis(n: Vec3): 0 | 1 | 2 {
+  const [ax, ay, az] = n.map(Math.abs) as [number, number, number];
+  // Ties go to z: an axial-oblique series is still read cranial to caudal.
+  if (az >= ax && az >= ay) return 2;
+  return ax >= ay ? 0 : 1;
+}
+
 export function orderSlices(slices: readonly OrderableSlice[]): SliceOrder {
   const first = slices[0];
   const canUsePosition =
     first !== undefined && first.orientation !== null && slices.every((s) => s.position && s.orientation);
   if (canUsePosition && first.orientation) {
     let normal = sliceNormal(first.orientation);
-    // Feet-first axial series have a normal pointing to the feet; turn it to the head.
-    if (Math.abs(normal[2]) > 0.5 && normal[2] < 0) normal = [-normal[0], -normal[1], -normal[2]];
-    const axial = Math.abs(normal[2]) > 0.5;
+    // Turn the normal to the positive side of its main axis (feet-first axial series have a normal
+    // pointing to the feet), so that the order does not depend on how the patient lay.
+    const axis = mainAxis(normal);
+    if (normal[axis] < 0) normal = [-normal[0], -normal[1], -normal[2]];
+    const axial = axis === 2;
     const d = slices.map((s) => dot(s.position as Vec3, normal));
     const order = slices.map((_, i) => i);
     // Cranial first for axial series (descending height), otherwise ascending along the normal.

@@ -10,14 +10,25 @@ interface WireTypedArray {
 const isWireTypedArray = (v: unknown): v is WireTypedArray =>
   typeof v === 'object' && v !== null && '$typed' in v && 'base64' in v;
 
+// Node's Buffer encodes base64 about 20× faster than btoa over a binary string; the browser has no Buffer.
+interface NodeBufferLike {
+  from(bytes: Uint8Array): { toString(encoding: 'base64'): string };
+}
+const nodeBuffer = (globalThis as { Buffer?: NodeBufferLike }).Buffer;
+
 function toBase64(bytes: Uint8Array): string {
+  if (nodeBuffer) return nodeBuffer.from(bytes).toString('base64');
   let s = '';
   const chunk = 0x8000;
   for (let i = 0; i < bytes.length; i += chunk) s += String.fromCharCode(...bytes.subarray(i, i + chunk));
   return btoa(s);
 }
 
+// Native base64 decoding where the runtime has it (recent Chromium); else atob.
+const nativeFromBase64 = (Uint8Array as { fromBase64?: (b64: string) => Uint8Array }).fromBase64;
+
 function fromBase64(b64: string): Uint8Array {
+  if (nativeFromBase64) return nativeFromBase64(b64);
   const s = atob(b64);
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);

@@ -1,4 +1,4 @@
-import type { Vec3 } from '../../shared/catalog/schemas';
+import type { Vec3 } from '../catalog/schemas';
 
 export type Orientation = readonly [number, number, number, number, number, number];
 
