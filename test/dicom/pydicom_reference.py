@@ -1,19 +1,29 @@
-"""Reference pixel digests from pydicom (with GDCM) for the DICOM parity test.
+"""Reference pixel digests from pydicom (with GDCM) for test/dicom/parity.test.ts.
 
-Usage: /usr/bin/python3 pydicom_reference.py FILE...
-Prints one JSON object per line, per file:
-  {"file", "ok": true, "dtype", "shape", "sha256", "min", "max", "sum", "frames": [sha256...]}
-  {"file", "ok": false, "error"}
-sha256 is over the little-endian bytes of the whole array (C order); "frames" holds
-the digest of each frame so multi-frame decoding can be checked frame by frame.
-"--check" only prints the pydicom and numpy versions (used to decide whether to skip).
+Usage:
+  /usr/bin/python3 pydicom_reference.py --check      versions and the pydicom test-file folder, as JSON
+  /usr/bin/python3 pydicom_reference.py FILE...      one JSON object per line, per file:
+    {"file", "ok": true, "dtype", "shape", "sha256", "min", "max", "sum", "frames", "header"}
+    {"file", "ok": false, "error"}
+sha256 is over the little-endian bytes of the whole array (C order); "frames" holds the digest of
+each frame so multi-frame decoding is checked frame by frame; "header" holds a few header values.
+Files are read with force=True so raw datasets without preamble or meta are read too.
 """
 import hashlib
 import json
+import os
 import sys
 import warnings
 
 warnings.simplefilter("ignore")
+
+HEADER_KEYWORDS = [
+    "SOPInstanceUID", "SeriesInstanceUID", "StudyInstanceUID", "PatientName", "PatientID",
+    "Modality", "InstanceNumber", "SeriesNumber", "ImagePositionPatient", "ImageOrientationPatient",
+    "PixelSpacing", "SliceThickness", "Rows", "Columns", "SamplesPerPixel", "BitsAllocated",
+    "BitsStored", "PixelRepresentation", "PhotometricInterpretation", "RescaleSlope",
+    "RescaleIntercept", "WindowCenter", "WindowWidth",
+]
 
 
 def digest(arr):
@@ -21,12 +31,27 @@ def digest(arr):
     return hashlib.sha256(le.tobytes()).hexdigest()
 
 
+def plain(value):
+    """A JSON value for a header element: numbers for numeric VRs, strings otherwise."""
+    from pydicom.multival import MultiValue
+    from pydicom.valuerep import DSfloat, IS
+
+    if value is None or value == "":
+        return None
+    if isinstance(value, MultiValue):
+        return [plain(v) for v in value]
+    if isinstance(value, (int, float, DSfloat, IS)):
+        return float(value)
+    return str(value)
+
+
 def describe(path):
     import pydicom
 
     try:
-        # force=True: also read raw datasets without the Part 10 preamble.
         ds = pydicom.dcmread(path, force=True)
+        # Before pixel_array: the GDCM handler's J2K correction rewrites PixelRepresentation.
+        header = {k: plain(ds.get(k)) for k in HEADER_KEYWORDS}
         arr = ds.pixel_array
     except Exception as e:  # noqa: BLE001 - any failure is a reported result
         return {"file": path, "ok": False, "error": f"{type(e).__name__}: {e}"[:300]}
@@ -42,7 +67,7 @@ def describe(path):
         "max": int(arr.max()),
         "sum": int(arr.astype("int64").sum()),
         "frames": frames,
-        "photometric": str(ds.get("PhotometricInterpretation", "")),
+        "header": header,
     }
 
 
@@ -50,8 +75,10 @@ def main():
     if sys.argv[1:] == ["--check"]:
         import numpy
         import pydicom
+        import pydicom.data
 
-        print(json.dumps({"pydicom": pydicom.__version__, "numpy": numpy.__version__}))
+        folder = os.path.join(os.path.dirname(pydicom.data.__file__), "test_files")
+        print(json.dumps({"pydicom": pydicom.__version__, "numpy": numpy.__version__, "testFiles": folder}))
         return
     for path in sys.argv[1:]:
         print(json.dumps(describe(path)), flush=True)

@@ -81,7 +81,12 @@ export function greyAt(hu: HuArray, i: number, lut: Uint8Array, w: WindowLevel):
  * Writes a slice as opaque grey RGBA into `out` (length 4 × pixels), e.g. a reused ImageData's data.
  * `lut` must have been filled for `w`.
  */
-export function windowToRgba(hu: HuArray, lut: Uint8Array, w: WindowLevel, out: Uint8ClampedArray | Uint8Array): void {
+export function windowToRgba(
+  hu: HuArray,
+  lut: Uint8Array,
+  w: WindowLevel,
+  out: Uint8ClampedArray | Uint8Array,
+): void {
   const n = hu.length;
   if (out.length !== n * 4) throw new Error(`RGBA output has ${out.length} bytes, expected ${n * 4}`);
   if (hu instanceof Int16Array) {

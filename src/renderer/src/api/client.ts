@@ -1,5 +1,6 @@
 import type { DvtApi } from '../../../shared/ipc/api';
 import { decodeWire, encodeWire } from '../../../shared/ipc/wire';
+import type { Channel, ChannelInput, ChannelOutput } from '../../../shared/ipc/contract';
 import type { Result } from '../../../shared/result';
 
 declare global {
@@ -12,18 +13,22 @@ declare global {
 /** The same contract over HTTP, for the browser harness. The token comes in the URL fragment. */
 function httpApi(token: string): DvtApi {
   return {
-    async invoke(channel, input) {
+    async invoke<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<Result<ChannelOutput<C>>> {
       try {
         const res = await fetch(`/api/invoke/${channel}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-dvt-token': token },
           body: encodeWire(input),
         });
-        return decodeWire(await res.text()) as Awaited<ReturnType<DvtApi['invoke']>>;
+        // The server answers with the contract's result for this channel.
+        return decodeWire(await res.text()) as Result<ChannelOutput<C>>;
       } catch (e) {
         const failure: Result<never> = {
           ok: false,
-          error: { code: 'io', message: `lost contact with the server: ${e instanceof Error ? e.message : String(e)}` },
+          error: {
+            code: 'io',
+            message: `lost contact with the server: ${e instanceof Error ? e.message : String(e)}`,
+          },
         };
         return failure;
       }

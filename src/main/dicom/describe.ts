@@ -1,0 +1,45 @@
+import { describeTransferSyntax } from './transferSyntax';
+import type { DicomHeader } from './types';
+
+/** Main header fields for `dvt info FILE`, as a flat JSON-able object. */
+export function describeHeader(h: DicomHeader): Record<string, string | number | null | number[]> {
+  return {
+    transferSyntax: h.transferSyntaxUid === null ? null : describeTransferSyntax(h.transferSyntaxUid),
+    sopClassUid: h.sopClassUid,
+    sopInstanceUid: h.sopInstanceUid,
+    studyInstanceUid: h.studyInstanceUid,
+    seriesInstanceUid: h.seriesInstanceUid,
+    frameOfReferenceUid: h.frameOfReferenceUid,
+    patientId: h.patientId,
+    patientName: h.patientName,
+    patientBirthDate: h.patientBirthDate,
+    patientSex: h.patientSex,
+    studyDate: h.studyDate,
+    studyTime: h.studyTime,
+    studyDescription: h.studyDescription,
+    accessionNumber: h.accessionNumber,
+    modality: h.modality,
+    seriesNumber: h.seriesNumber,
+    seriesDescription: h.seriesDescription,
+    instanceNumber: h.instanceNumber,
+    imagePositionPatient: h.imagePositionPatient,
+    imageOrientationPatient: h.imageOrientationPatient,
+    pixelSpacing: h.pixelSpacing,
+    sliceThickness: h.sliceThickness,
+    rows: h.rows,
+    columns: h.columns,
+    numberOfFrames: h.numberOfFrames,
+    samplesPerPixel: h.samplesPerPixel,
+    photometricInterpretation: h.photometricInterpretation,
+    bitsAllocated: h.bitsAllocated,
+    bitsStored: h.bitsStored,
+    highBit: h.highBit,
+    pixelRepresentation: h.pixelRepresentation,
+    planarConfiguration: h.planarConfiguration,
+    rescaleSlope: h.rescaleSlope,
+    rescaleIntercept: h.rescaleIntercept,
+    windowCenter: h.windowCenter,
+    windowWidth: h.windowWidth,
+    hasPixelData: h.hasPixelData ? 'yes' : 'no',
+  };
+}
