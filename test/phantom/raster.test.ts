@@ -20,7 +20,6 @@ function fill(e: PixelEllipse, value = 1) {
 
 describe('ellipse rasterising', () => {
   it('covers the pixels whose centres are inside, boxed in continuous pixel coordinates', () => {
-    // A 10 × 10 square of pixel centres (10.5 … 19.5) lies inside this wide, thin-edged ellipse band check:
     const { img, box } = fill({ cx: 15, cy: 15, rx: 5, ry: 5, angle: 0 });
     // Pixel columns 10..19 have centres within 4.5 of x = 15, so the box is [10, 20).
     expect(box).toEqual({ x1: 10, y1: 10, x2: 20, y2: 20 });

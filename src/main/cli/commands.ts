@@ -6,6 +6,7 @@ import { describeHeader, parseDicom } from '../dicom';
 import { startHarness } from '../harness/server';
 import { importPaths } from '../import/importPaths';
 import { generateCohort } from '../phantom';
+import { DEFAULT_SLICES_PER_PATIENT, MAX_SLICES_PER_PATIENT, MIN_SLICES_PER_PATIENT } from '../phantom/cohort';
 import { createHandlers } from '../services/handlers';
 import { ensureDemoWorkspace } from '../workspace/demo';
 import { openWorkspace, type Workspace } from '../workspace/workspace';
@@ -97,7 +98,13 @@ export const commands: Record<string, Command> = {
         outDir: requireString(cmd, 'out'),
         patients: optionalInt(cmd, 'patients', 10, 1, 1000),
         seed: optionalInt(cmd, 'seed', 1, 0, 2 ** 31 - 1),
-        slicesPerPatient: optionalInt(cmd, 'slices', 60, 3, 2000),
+        slicesPerPatient: optionalInt(
+          cmd,
+          'slices',
+          DEFAULT_SLICES_PER_PATIENT,
+          MIN_SLICES_PER_PATIENT,
+          MAX_SLICES_PER_PATIENT,
+        ),
         onProgress: progressToStderr('phantom'),
       });
       const { files, ...rest } = result;

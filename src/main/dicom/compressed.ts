@@ -25,7 +25,7 @@ function decodeJpeg(frame: Uint8Array, h: DicomHeader): DecodedImage {
       `JPEG frame is ${info.width}x${info.height}x${info.components}, the header says ${h.columns}x${h.rows}x${h.samplesPerPixel}`,
     );
   }
-  if (info.sof === 0xc3 || info.sof === 0xc7) return decodeJpegLossless(frame, info);
+  if (info.sof === 0xc3) return decodeJpegLossless(frame, info);
   if (info.precision <= 8 && (info.sof === 0xc0 || info.sof === 0xc1 || info.sof === 0xc2)) {
     return decodeJpeg8(info.components === 3 ? withoutColorTransform(frame) : frame);
   }
@@ -52,8 +52,8 @@ function applyJ2kSignCorrection(h: DicomHeader, pixels: StoredPixels, firstFragm
   if (params?.signed) return;
   const shift = h.bitsAllocated - (params?.precision ?? h.bitsStored);
   if (shift <= 0 || shift >= 32) return;
-  for (let i = 0; i < pixels.length; i++)
-    pixels[i] = (pixels[i]! << (32 - h.bitsAllocated + shift)) >> (32 - h.bitsAllocated + shift);
+  const up = 32 - h.bitsAllocated + shift; // moves the sign bit of the codestream to bit 31
+  for (let i = 0; i < pixels.length; i++) pixels[i] = (pixels[i]! << up) >> up;
 }
 
 function decodeWith(encoding: PixelEncoding, frame: Uint8Array, h: DicomHeader): DecodedImage {

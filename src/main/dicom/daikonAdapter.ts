@@ -110,14 +110,8 @@ export function parseDataset(copy: Uint8Array, layout: FileLayout): RawDataset {
     image = null;
   }
   if (parser.error !== null || image === null) {
-    const why = describeThrown(parser.error);
-    throw new DicomError(
-      `truncated or malformed: the dataset could not be parsed (${why})`,
-      layout.transferSyntaxUid,
-      {
-        cause: parser.error,
-      },
-    );
+    const why = `truncated or malformed: the dataset could not be parsed (${describeThrown(parser.error)})`;
+    throw new DicomError(why, layout.transferSyntaxUid, { cause: parser.error });
   }
   const bytes = parser.inflated ? new Uint8Array(parser.inflated) : copy;
   const elements = new Map<number, RawElement>();

@@ -9,10 +9,8 @@ import type { LesionPlan, MimicPlan, ThrombusPlan } from './lesions';
 import type { Prng } from './prng';
 import { circle, type MmEllipse, type PaintOp } from './scene';
 import { pushSoftTissueOps } from './softTissue';
-import type { VesselSection } from './vessels';
+import { separateFromArtery, type VesselSection } from './vessels';
 
-/** Gap kept between a distended vein and its artery (mm). */
-const VESSEL_GAP_MM = 0.8;
 /** Minimum contrast rim left around a partial thrombus (mm), so it reads as a filling defect. */
 const PARTIAL_RIM_MM = 0.8;
 const MIN_THROMBUS_RADIUS_MM = 2;
@@ -38,15 +36,7 @@ function distendVeins(sections: VesselSection[], thrombi: readonly ThrombusPlan[
     const profile = thrombusProfile(index - t.first, t.last - t.first + 1);
     vein.r *= 1 + (t.maxDistension - 1) * profile;
     const artery = findSection(sections, t, 'artery');
-    if (!artery) continue;
-    const dx = vein.x - artery.x;
-    const dy = vein.y - artery.y;
-    const dist = Math.hypot(dx, dy) || 1;
-    const need = artery.r + vein.r + VESSEL_GAP_MM;
-    if (dist < need) {
-      vein.x = artery.x + (dx / dist) * need;
-      vein.y = artery.y + (dy / dist) * need;
-    }
+    if (artery) separateFromArtery(vein, artery);
   }
 }
 

@@ -97,9 +97,11 @@ function buildSide(p: AnatomyParams, side: Side): SidePaths {
     [-1, 9, 4.3],
     [2, 9, 4.0],
   ];
+  // Offsets grow with calibre as well as body size, so wide vessels in a small patient still sit side by side.
+  const spread = Math.max(s, v);
   const vein: Key[] = artery.map((k, i) => {
     const [dl, dy, r] = veinOffsets[i] ?? [0, 0, 4];
-    return [k[0] ?? 0, (k[1] ?? 0) + dl * s, (k[2] ?? 0) + dy * s, r * v];
+    return [k[0] ?? 0, (k[1] ?? 0) + dl * spread, (k[2] ?? 0) + dy * spread, r * v];
   });
 
   // Deep femoral: branches at the femoral bifurcation and runs down close to the femur.
@@ -182,6 +184,23 @@ function trunkSegment(p: AnatomyParams, d: number): VeinSegment {
   return 'femoral';
 }
 
+/** Gap kept between a vein and its artery (mm). */
+const VESSEL_GAP_MM = 0.8;
+
+/**
+ * Moves `vein` straight away from `artery` until the two are `VESSEL_GAP_MM` apart. Used for the layout and again when
+ * a thrombus distends the vein.
+ */
+export function separateFromArtery(vein: VesselSection, artery: VesselSection): void {
+  const dx = vein.x - artery.x;
+  const dy = vein.y - artery.y;
+  const dist = Math.hypot(dx, dy) || 1;
+  const need = artery.r + vein.r + VESSEL_GAP_MM;
+  if (dist >= need) return;
+  vein.x = artery.x + (dx / dist) * need;
+  vein.y = artery.y + (dy / dist) * need;
+}
+
 /** All vessel cross-sections at depth `d`. */
 export function vesselSections(p: AnatomyParams, paths: VesselPaths, d: number): VesselSection[] {
   const out: VesselSection[] = [];
@@ -207,6 +226,11 @@ export function vesselSections(p: AnatomyParams, paths: VesselPaths, d: number):
         segment,
       });
     }
+  }
+  for (const vein of out) {
+    if (vein.kind !== 'vein') continue;
+    const artery = out.find((a) => a.kind === 'artery' && a.side === vein.side && a.group === vein.group);
+    if (artery) separateFromArtery(vein, artery);
   }
   return out;
 }

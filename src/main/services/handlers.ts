@@ -3,6 +3,7 @@ import { contract, isChannel, type Channel, type ChannelOutput } from '../../sha
 import { err, ok, type Result } from '../../shared/result';
 import { toSeriesSummary } from '../catalog/seriesSummary';
 import { importPaths } from '../import/importPaths';
+import { seriesReference } from '../reference/referenceStore';
 import { NotFoundError } from '../series/seriesReader';
 import type { Workspace } from '../workspace/workspace';
 
@@ -23,6 +24,10 @@ export function createHandlers(ws: Workspace): Handlers {
     'catalog:import': ({ paths }) => importPaths(ws.catalog, paths),
     'series:detail': ({ seriesUid }) => Promise.resolve(ws.series.detail(seriesUid, ws.isSynthetic())),
     'series:slice': ({ seriesUid, index }) => ws.series.slice(seriesUid, index),
+    'series:reference': ({ seriesUid }) => {
+      if (!ws.catalog.series(seriesUid)) throw new NotFoundError(`no series ${seriesUid} in this workspace`);
+      return Promise.resolve(seriesReference(ws.db, seriesUid));
+    },
   };
 }
 

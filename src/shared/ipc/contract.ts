@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SeriesUid } from '../ids';
 import { CatalogTree, ImportReport, SeriesDetail, SliceData } from '../catalog/schemas';
+import { SeriesReference } from '../reference/schemas';
 
 export const WorkspaceInfo = z.object({
   path: z.string(),
@@ -34,6 +35,8 @@ export const contract = {
     input: z.object({ seriesUid: SeriesUid, index: z.number().int().nonnegative() }).strict(),
     output: SliceData,
   },
+  /** Known truth of generated (phantom) series: thrombi, veins and mimics per slice. */
+  'series:reference': { input: z.object({ seriesUid: SeriesUid }).strict(), output: SeriesReference },
 } as const;
 
 export type Contract = typeof contract;

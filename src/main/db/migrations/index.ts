@@ -1,4 +1,5 @@
 import { catalog001 } from './001-catalog';
+import { referenceTruth002 } from './002-reference-truth';
 
 /** Migration N (1-based) brings `user_version` from N-1 to N. Append only; never edit a shipped one. */
-export const migrations: readonly { name: string; sql: string }[] = [catalog001];
+export const migrations: readonly { name: string; sql: string }[] = [catalog001, referenceTruth002];

@@ -1,8 +1,9 @@
-// The IJG "islow" integer inverse DCT (libjpeg jidctint.c, 12-bit build), reproduced operation for
-// operation so that 12-bit lossy JPEG decodes to the same values as GDCM's IJG-based codec.
+// The IJG "islow" integer inverse DCT (libjpeg jidctint.c as built for 12- and 16-bit samples),
+// reproduced operation for operation so lossy JPEG with more than 8 bits decodes to the same values
+// as GDCM's IJG-based codecs.
 
 const CONST_BITS = 13;
-const PASS1_BITS = 1; // 12-bit samples use 1 extra bit in the first pass (8-bit samples use 2)
+const PASS1_BITS = 1; // builds for more than 8 bits keep 1 extra bit in the first pass (8-bit: 2)
 const FIX_0_298631336 = 2446;
 const FIX_0_390180644 = 3196;
 const FIX_0_541196100 = 4433;
@@ -16,25 +17,30 @@ const FIX_2_053119869 = 16819;
 const FIX_2_562915447 = 20995;
 const FIX_3_072711026 = 25172;
 
-const MAXJSAMPLE = 4095;
-const CENTERJSAMPLE = 2048;
-const RANGE_MASK = MAXJSAMPLE * 4 + 3;
+/** libjpeg's post-IDCT range limit for one sample precision. */
+export interface RangeLimit {
+  mask: number;
+  table: Uint16Array;
+}
 
 /**
- * libjpeg's post-IDCT range limit table, indexed by (value & RANGE_MASK): value + CENTERJSAMPLE
- * clamped to 0..MAXJSAMPLE, wrapping around for wildly out-of-range values exactly as libjpeg does.
+ * The table is indexed by (value & mask) and gives value + CENTERJSAMPLE clamped to 0..MAXJSAMPLE,
+ * wrapping around for wildly out-of-range values exactly as libjpeg's table does.
  */
-const RANGE_LIMIT = (() => {
-  const t = new Uint16Array(RANGE_MASK + 1);
-  const n = MAXJSAMPLE + 1;
-  for (let x = 0; x <= RANGE_MASK; x++) {
-    if (x < CENTERJSAMPLE) t[x] = x + CENTERJSAMPLE;
-    else if (x < 2 * n) t[x] = MAXJSAMPLE;
-    else if (x < 4 * n - CENTERJSAMPLE) t[x] = 0;
-    else t[x] = x - (4 * n - CENTERJSAMPLE);
+export function rangeLimit(precision: number): RangeLimit {
+  const max = 2 ** precision - 1;
+  const center = 2 ** (precision - 1);
+  const mask = max * 4 + 3;
+  const n = max + 1;
+  const table = new Uint16Array(mask + 1);
+  for (let x = 0; x <= mask; x++) {
+    if (x < center) table[x] = x + center;
+    else if (x < 2 * n) table[x] = max;
+    else if (x < 4 * n - center) table[x] = 0;
+    else table[x] = x - (4 * n - center);
   }
-  return t;
-})();
+  return { mask, table };
+}
 
 // libjpeg's INT32 is a C long (64 bits on our platforms); doubles hold these sums exactly, and a
 // division rather than >> avoids wrapping at 32 bits.
@@ -52,7 +58,7 @@ function butterfly(
   i5: number,
   i6: number,
   i7: number,
-  out: Int32Array,
+  out: Float64Array,
 ): void {
   // Even part.
   let z1 = (i2 + i6) * FIX_0_541196100;
@@ -96,13 +102,13 @@ function butterfly(
   out[4] = tmp13 - tmp0;
 }
 
-const row = new Int32Array(8);
+const row = new Float64Array(8); // pre-descale sums can pass 2^31; libjpeg keeps them in a C long
 
 /**
  * Inverse DCT of one dequantised 8x8 block (natural order) into `output` at `offset` with row
- * `stride`, as 12-bit samples.
+ * `stride`, range-limited with `range`.
  */
-export function idctIslow12(coef: Int32Array, output: Uint16Array, offset: number, stride: number): void {
+export function idctIslow(coef: Float64Array, output: Uint16Array, offset: number, stride: number, range: RangeLimit): void {
   // Pass 1: columns from input into the work array.
   for (let c = 0; c < 8; c++) {
     butterfly(
@@ -134,7 +140,7 @@ export function idctIslow12(coef: Int32Array, output: Uint16Array, offset: numbe
     );
     const o = offset + r * stride;
     for (let c = 0; c < 8; c++) {
-      output[o + c] = RANGE_LIMIT[descale(row[c]!, CONST_BITS + PASS1_BITS + 3) & RANGE_MASK]!;
+      output[o + c] = range.table[descale(row[c]!, CONST_BITS + PASS1_BITS + 3) & range.mask]!;
     }
   }
 }

@@ -1,9 +1,10 @@
-// Sequential (baseline/extended) Huffman JPEG decoder for 12-bit samples. No maintained JavaScript
-// decoder reproduces IJG libjpeg's 12-bit output (pdf.js's JpegImage returns 8-bit data), so this
-// follows libjpeg's own steps: Huffman decoding as jdhuff.c, the islow IDCT (jpegIdct.ts) and no
-// colour conversion, as GDCM decodes DICOM JPEG Extended.
+// Sequential (baseline/extended) Huffman JPEG decoder for 12- and 16-bit samples (16 is not in the
+// JPEG standard, but GDCM writes it). No maintained JavaScript decoder reproduces IJG libjpeg's
+// output for these (pdf.js's JpegImage returns 8-bit data), so this follows libjpeg's own steps:
+// Huffman decoding as jdhuff.c, the islow IDCT (jpegIdct.ts) and no colour conversion, as GDCM
+// decodes DICOM JPEG Extended.
 import type { DecodedImage } from './decodedImage';
-import { idctIslow12 } from './jpegIdct';
+import { idctIslow, rangeLimit } from './jpegIdct';
 
 // Zig-zag to natural order, padded so corrupt run lengths land on coefficient 63 (as in libjpeg).
 const NATURAL_ORDER = new Uint8Array([
@@ -104,7 +105,7 @@ interface Component {
   quantTable: number;
   blocksPerLine: number;
   blocksPerColumn: number;
-  coefficients: Int32Array; // 64 per block, natural order, not yet dequantised
+  coefficients: Int16Array; // 64 per block, natural order, not yet dequantised (C short, as JCOEF)
   dcTable?: HuffmanTable;
   acTable?: HuffmanTable;
   pred: number;
@@ -211,7 +212,7 @@ function decodeBlock(r: BitReader, c: Component, block: number): void {
   }
 }
 
-export function decodeJpeg12(b: Uint8Array): DecodedImage {
+export function decodeJpegExtended(b: Uint8Array): DecodedImage {
   const quant: Uint16Array[] = [];
   const dc: HuffmanTable[] = [];
   const ac: HuffmanTable[] = [];
@@ -255,6 +256,7 @@ export function decodeJpeg12(b: Uint8Array): DecodedImage {
       restartInterval = u16(seg);
     } else if (marker === 0xc0 || marker === 0xc1) {
       precision = b[seg]!;
+      if (precision !== 12 && precision !== 16) throw new Error(`${precision}-bit lossy JPEG is not supported here`);
       height = u16(seg + 1);
       width = u16(seg + 3);
       const n = b[seg + 5]!;
@@ -267,16 +269,16 @@ export function decodeJpeg12(b: Uint8Array): DecodedImage {
           quantTable: b[seg + 8 + i * 3]!,
           blocksPerLine: Math.ceil(width / 8),
           blocksPerColumn: Math.ceil(height / 8),
-          coefficients: new Int32Array(0),
+          coefficients: new Int16Array(0),
           pred: 0,
         });
       }
       // With equal sampling factors every component is full size and an MCU holds one block each.
-      if (sampling.size > 1) throw new Error('subsampled 12-bit JPEG is not supported');
-      for (const c of components) c.coefficients = new Int32Array(c.blocksPerLine * c.blocksPerColumn * 64);
+      if (sampling.size > 1) throw new Error('subsampled JPEG with more than 8 bits is not supported');
+      for (const c of components) c.coefficients = new Int16Array(c.blocksPerLine * c.blocksPerColumn * 64);
     } else if (marker >= 0xc2 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
       throw new Error(
-        `JPEG process with SOF marker FF${marker.toString(16).toUpperCase()} is not supported for 12-bit data`,
+        `JPEG process with SOF marker FF${marker.toString(16).toUpperCase()} is not supported for more than 8 bits`,
       );
     } else if (marker === 0xda) {
       if (components.length === 0) throw new Error('JPEG scan before frame header');
@@ -325,7 +327,7 @@ function toImage(
 ): DecodedImage {
   const n = components.length;
   const out = new Uint16Array(width * height * n);
-  const block = new Int32Array(64);
+  const block = new Float64Array(64);
   components.forEach((c, ci) => {
     const q = quant[c.quantTable];
     if (!q) throw new Error('JPEG component uses an undefined quantisation table');
@@ -335,7 +337,7 @@ function toImage(
       for (let bx = 0; bx < c.blocksPerLine; bx++) {
         const base = (by * c.blocksPerLine + bx) * 64;
         for (let i = 0; i < 64; i++) block[i] = c.coefficients[base + i]! * q[i]!;
-        idctIslow12(block, plane, by * 8 * stride + bx * 8, stride);
+        idctIslow(block, plane, by * 8 * stride + bx * 8, stride, range);
       }
     }
     for (let y = 0; y < height; y++) {

@@ -1,0 +1,96 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../import/fixtures';
+
+const dvt = (...args: string[]) => {
+  const r = spawnSync(process.execPath, ['bin/dvt.mjs', ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+let dir: string;
+let cohort: string;
+
+beforeAll(() => {
+  dir = tempDir('dvt-cli-');
+  cohort = join(dir, 'cohort');
+  const r = dvt('phantom', '--out', cohort, '--patients', '2', '--seed', '7', '--slices', '10');
+  expect(r.stderr).not.toMatch(/Error/);
+  expect(r.code).toBe(0);
+});
+
+describe('dvt CLI', () => {
+  it('phantom writes a cohort and says where', () => {
+    const out = dvt('phantom', '--out', join(dir, 'again'), '--patients', '1', '--seed', '7', '--slices', '10');
+    expect(out.code).toBe(0);
+    const json = JSON.parse(out.stdout) as { patients: number; slices: number; fileCount: number; groundTruthPath: string };
+    expect(json).toMatchObject({ patients: 1, slices: 10, fileCount: 10 });
+    expect(json.groundTruthPath).toMatch(/ground-truth\.json$/);
+  });
+
+  it('import prints the series and per-file errors as JSON', () => {
+    const ws = join(dir, 'ws');
+    const out = dvt('import', cohort, '--workspace', ws, '--json');
+    expect(out.code).toBe(0);
+    const report = JSON.parse(out.stdout) as {
+      series: Record<string, unknown>[];
+      errors: { file: string; reason: string }[];
+    };
+    expect(report.series).toHaveLength(2);
+    for (const s of report.series) {
+      expect(Object.keys(s)).toEqual(
+        expect.arrayContaining([
+          'studyUid',
+          'seriesUid',
+          'modality',
+          'slices',
+          'rows',
+          'cols',
+          'pixelSpacing',
+          'sliceSpacing',
+          'firstPosition',
+          'lastPosition',
+          'huMin',
+          'huMax',
+          'warnings',
+        ]),
+      );
+      expect(s).toMatchObject({ modality: 'CT', slices: 10, rows: 512, cols: 512, sliceSpacing: 5, warnings: [] });
+    }
+    // The ground-truth JSON beside the patient folders is not DICOM, and is listed as such.
+    expect(report.errors).toEqual([{ file: join(cohort, 'ground-truth.json'), reason: expect.stringMatching(/not a DICOM file/i) as unknown }]);
+    expect(out.stderr).toMatch(/1 file\(s\) could not be imported/);
+
+    const again = JSON.parse(dvt('import', cohort, '--workspace', ws).stdout) as { files: { unchanged: number } };
+    expect(again.files.unchanged).toBe(20);
+  });
+
+  it('info prints the main header fields of one file', () => {
+    const out = dvt('info', join(cohort, 'P001', 'IM0001.dcm'));
+    expect(out.code).toBe(0);
+    const info = JSON.parse(out.stdout) as Record<string, unknown>;
+    expect(info).toMatchObject({ modality: 'CT', rows: 512, columns: 512 });
+    expect(JSON.stringify(info)).toMatch(/PHANTOM/);
+  });
+
+  it('fails with a message naming the file for a non-DICOM file', () => {
+    const bad = join(dir, 'notes.txt');
+    writeFileSync(bad, 'hello');
+    const out = dvt('info', bad);
+    expect(out.code).toBe(1);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toContain(bad);
+    expect(out.stderr).toMatch(/not a DICOM file/i);
+  });
+
+  it('answers usage errors with exit code 2', () => {
+    const missing = dvt('import', cohort);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--workspace is required/);
+    const unknownFlag = dvt('catalog', '--workspace', dir, '--bogus');
+    expect(unknownFlag.code).toBe(2);
+    expect(dvt('frobnicate').code).toBe(2);
+    expect(dvt('phantom', '--out', dir, '--patients', 'many').stderr).toMatch(/--patients must be an integer/);
+  });
+});
