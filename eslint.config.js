@@ -41,7 +41,10 @@ export default ts.config(
     languageOptions: { globals: globals.browser },
     rules: {
       'no-restricted-imports': layerRule([
-        { group: ['**/main/**', 'node:*', 'electron'], message: 'the renderer talks to main only through the IPC contract' },
+        {
+          group: ['**/main/**', 'node:*', 'electron'],
+          message: 'the renderer talks to main only through the IPC contract',
+        },
       ]),
     },
   },
@@ -49,7 +52,10 @@ export default ts.config(
     files: ['src/shared/**'],
     rules: {
       'no-restricted-imports': layerRule([
-        { group: ['**/main/**', '**/renderer/**', '**/preload/**', 'node:*', 'electron'], message: 'shared code runs in every layer' },
+        {
+          group: ['**/main/**', '**/renderer/**', '**/preload/**', 'node:*', 'electron'],
+          message: 'shared code runs in every layer',
+        },
       ]),
     },
   },
@@ -65,7 +71,12 @@ export default ts.config(
   {
     // The adapters themselves may import their dependency.
     files: ['src/main/dicom/daikonAdapter.ts', 'src/main/db/database.ts', 'src/main/phantom/dicomWriter.ts'],
-    rules: { 'no-restricted-imports': layerRule([{ group: ['**/renderer/**'], message: 'main does not import the renderer' }], []) },
+    rules: {
+      'no-restricted-imports': layerRule(
+        [{ group: ['**/renderer/**'], message: 'main does not import the renderer' }],
+        [],
+      ),
+    },
   },
   {
     files: ['**/*.js', '**/*.mjs'],

@@ -86,15 +86,39 @@ const row = (name: string, ms: number, mem: number, ratio: string) =>
   `| ${name.padEnd(42)} | ${ms.toFixed(0).padStart(8)} | ${(ms / SLICES).toFixed(2).padStart(8)} | ${mem
     .toFixed(0)
     .padStart(8)} | ${ratio.padStart(14)} |`;
-console.log(`\nImport and load a ${SLICES}-slice 512×512 CT series (median of ${RUNS} runs, same machine, same files)\n`);
-console.log(`| ${'what'.padEnd(42)} | ${'ms'.padStart(8)} | ${'ms/slice'.padStart(8)} | ${'peak MB'.padStart(8)} | ${'vs pydicom'.padStart(14)} |`);
+console.log(
+  `\nImport and load a ${SLICES}-slice 512×512 CT series (median of ${RUNS} runs, same machine, same files)\n`,
+);
+console.log(
+  `| ${'what'.padEnd(42)} | ${'ms'.padStart(8)} | ${'ms/slice'.padStart(8)} | ${'peak MB'.padStart(8)} | ${'vs pydicom'.padStart(14)} |`,
+);
 console.log(`|${'-'.repeat(44)}|${'-'.repeat(10)}|${'-'.repeat(10)}|${'-'.repeat(10)}|${'-'.repeat(16)}|`);
-console.log(row('pydicom + numpy: read → HU volume (ref)', refMs, median(refs.map((x) => x.peakRssMb)), '1.00×'));
-console.log(row('ours: load series → HU volume', loadMs, median(ours.map((x) => x.peakRssMb)), `${(refMs / loadMs).toFixed(2)}× faster`));
-console.log(row('ours: import (hash, parse, decode, catalog)', importMs, NaN, `${(refMs / importMs).toFixed(2)}× faster`));
-console.log(row('ours: import + load', importMs + loadMs, NaN, `${(refMs / (importMs + loadMs)).toFixed(2)}× faster`));
+console.log(
+  row('pydicom + numpy: read → HU volume (ref)', refMs, median(refs.map((x) => x.peakRssMb)), '1.00×'),
+);
+console.log(
+  row(
+    'ours: load series → HU volume',
+    loadMs,
+    median(ours.map((x) => x.peakRssMb)),
+    `${(refMs / loadMs).toFixed(2)}× faster`,
+  ),
+);
+console.log(
+  row(
+    'ours: import (hash, parse, decode, catalog)',
+    importMs,
+    NaN,
+    `${(refMs / importMs).toFixed(2)}× faster`,
+  ),
+);
+console.log(
+  row('ours: import + load', importMs + loadMs, NaN, `${(refMs / (importMs + loadMs)).toFixed(2)}× faster`),
+);
 console.log('\nWhere the time goes (each stage alone over the same files, one run):\n');
 for (const [stage, ms] of Object.entries(o.stages)) {
-  console.log(`  ${stage.replace(/Ms$/, '').padEnd(8)} ${ms.toFixed(0).padStart(6)} ms  ${(ms / SLICES).toFixed(2)} ms/slice`);
+  console.log(
+    `  ${stage.replace(/Ms$/, '').padEnd(8)} ${ms.toFixed(0).padStart(6)} ms  ${(ms / SLICES).toFixed(2)} ms/slice`,
+  );
 }
 console.log(`\nGoal: load at least 2× faster than pydicom. HU volumes identical (checksum ${o.checksum}).`);

@@ -16,7 +16,8 @@ let t = performance.now();
 const report = await importPaths(ws.catalog, [seriesDir]);
 const importMs = performance.now() - t;
 const series = report.series[0];
-if (!series || report.errors.length > 0) throw new Error(`import failed: ${JSON.stringify(report.errors[0])}`);
+if (!series || report.errors.length > 0)
+  throw new Error(`import failed: ${JSON.stringify(report.errors[0])}`);
 
 // Load the whole series into one HU volume, in anatomical order, as the viewer and inference do.
 t = performance.now();

@@ -30,6 +30,12 @@ writeFileSync(
   join(target, 'package.json'),
   JSON.stringify({ name: 'electron-native', private: true, dependencies: { 'better-sqlite3': '*' } }),
 );
-await rebuild({ buildPath: target, electronVersion, onlyModules: ['better-sqlite3'], force: true, buildFromSource: true });
+await rebuild({
+  buildPath: target,
+  electronVersion,
+  onlyModules: ['better-sqlite3'],
+  force: true,
+  buildFromSource: true,
+});
 writeFileSync(stamp, electronVersion);
 console.log(`built better-sqlite3 for Electron ${electronVersion} in ${target}`);

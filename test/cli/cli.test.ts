@@ -22,9 +22,24 @@ beforeAll(() => {
 
 describe('dvt CLI', () => {
   it('phantom writes a cohort and says where', () => {
-    const out = dvt('phantom', '--out', join(dir, 'again'), '--patients', '1', '--seed', '7', '--slices', '10');
+    const out = dvt(
+      'phantom',
+      '--out',
+      join(dir, 'again'),
+      '--patients',
+      '1',
+      '--seed',
+      '7',
+      '--slices',
+      '10',
+    );
     expect(out.code).toBe(0);
-    const json = JSON.parse(out.stdout) as { patients: number; slices: number; fileCount: number; groundTruthPath: string };
+    const json = JSON.parse(out.stdout) as {
+      patients: number;
+      slices: number;
+      fileCount: number;
+      groundTruthPath: string;
+    };
     expect(json).toMatchObject({ patients: 1, slices: 10, fileCount: 10 });
     expect(json.groundTruthPath).toMatch(/ground-truth\.json$/);
   });
@@ -56,13 +71,27 @@ describe('dvt CLI', () => {
           'warnings',
         ]),
       );
-      expect(s).toMatchObject({ modality: 'CT', slices: 10, rows: 512, cols: 512, sliceSpacing: 5, warnings: [] });
+      expect(s).toMatchObject({
+        modality: 'CT',
+        slices: 10,
+        rows: 512,
+        cols: 512,
+        sliceSpacing: 5,
+        warnings: [],
+      });
     }
     // The ground-truth JSON beside the patient folders is not DICOM, and is listed as such.
-    expect(report.errors).toEqual([{ file: join(cohort, 'ground-truth.json'), reason: expect.stringMatching(/not a DICOM file/i) as unknown }]);
+    expect(report.errors).toEqual([
+      {
+        file: join(cohort, 'ground-truth.json'),
+        reason: expect.stringMatching(/not a DICOM file/i) as unknown,
+      },
+    ]);
     expect(out.stderr).toMatch(/1 file\(s\) could not be imported/);
 
-    const again = JSON.parse(dvt('import', cohort, '--workspace', ws).stdout) as { files: { unchanged: number } };
+    const again = JSON.parse(dvt('import', cohort, '--workspace', ws).stdout) as {
+      files: { unchanged: number };
+    };
     expect(again.files.unchanged).toBe(20);
   });
 
@@ -91,6 +120,8 @@ describe('dvt CLI', () => {
     const unknownFlag = dvt('catalog', '--workspace', dir, '--bogus');
     expect(unknownFlag.code).toBe(2);
     expect(dvt('frobnicate').code).toBe(2);
-    expect(dvt('phantom', '--out', dir, '--patients', 'many').stderr).toMatch(/--patients must be an integer/);
+    expect(dvt('phantom', '--out', dir, '--patients', 'many').stderr).toMatch(
+      /--patients must be an integer/,
+    );
   });
 });

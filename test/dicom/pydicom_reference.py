@@ -1,7 +1,7 @@
 """Reference pixel digests from pydicom (with GDCM) for test/dicom/parity.test.ts.
 
 Usage:
-  /usr/bin/python3 pydicom_reference.py --check      versions and the pydicom test-file folder, as JSON
+  /usr/bin/python3 pydicom_reference.py --check      versions (gdcm null if missing) and the test-file folder
   /usr/bin/python3 pydicom_reference.py FILE...      one JSON object per line, per file:
     {"file", "ok": true, "dtype", "shape", "sha256", "min", "max", "sum", "frames", "header"}
     {"file", "ok": false, "error"}
@@ -77,8 +77,15 @@ def main():
         import pydicom
         import pydicom.data
 
+        try:
+            import gdcm
+
+            gdcm_version = gdcm.Version.GetVersion()
+        except ImportError:
+            gdcm_version = None
         folder = os.path.join(os.path.dirname(pydicom.data.__file__), "test_files")
-        print(json.dumps({"pydicom": pydicom.__version__, "numpy": numpy.__version__, "testFiles": folder}))
+        versions = {"pydicom": pydicom.__version__, "numpy": numpy.__version__, "gdcm": gdcm_version}
+        print(json.dumps({**versions, "testFiles": folder}))
         return
     for path in sys.argv[1:]:
         print(json.dumps(describe(path)), flush=True)

@@ -40,7 +40,8 @@ export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), pr
 
 /** Writes CT slices with pydicom (test/import/make_series.py): stored value at (r, c) = base + r·cols + c. */
 export function writeSeries(out: string, series: SeriesSpec[]): void {
-  for (const s of series) for (const sl of s.slices) mkdirSync(dirname(join(out, sl.file)), { recursive: true });
+  for (const s of series)
+    for (const sl of s.slices) mkdirSync(dirname(join(out, sl.file)), { recursive: true });
   execFileSync(PYTHON, [join(import.meta.dirname, 'make_series.py')], {
     input: JSON.stringify({ out, series }),
   });

@@ -105,7 +105,11 @@ describe.skipIf(!pydicom)('DICOM import', () => {
     const odd = axialSeries('9', 1, { rows: 10 });
     odd.seriesUid = '1.2.826.0.1.3680043.8.498.8.2';
     odd.studyUid = '1.2.826.0.1.3680043.8.498.8.1';
-    odd.slices = odd.slices.map((s) => ({ ...s, file: 'odd/size.dcm', sop: '1.2.826.0.1.3680043.8.498.8.9.9' }));
+    odd.slices = odd.slices.map((s) => ({
+      ...s,
+      file: 'odd/size.dcm',
+      sop: '1.2.826.0.1.3680043.8.498.8.9.9',
+    }));
     writeSeries(data, [odd]);
     rmSync(join(data, '9'), { recursive: true });
     const emptyUid = axialSeries('10', 1);
@@ -129,7 +133,9 @@ describe.skipIf(!pydicom)('DICOM import', () => {
         'missing-folder',
       ].sort(),
     );
-    expect(reasons['data/bad/copy-of-slice.dcm']).toMatch(/duplicate SOPInstanceUID .* \(already imported from .*\/8\//);
+    expect(reasons['data/bad/copy-of-slice.dcm']).toMatch(
+      /duplicate SOPInstanceUID .* \(already imported from .*\/8\//,
+    );
     expect(reasons['data/bad/empty-uid.dcm']).toMatch(/empty SOPInstanceUID/);
     expect(reasons['data/bad/notes.txt']).toMatch(/not a DICOM file/i);
     expect(reasons['data/bad/truncated.dcm']).toMatch(/truncated|pixel data|short/i);

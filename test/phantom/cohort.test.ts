@@ -10,7 +10,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planCohort } from '../../src/main/phantom/cohort';
 import { generateCohort, type PhantomResult } from '../../src/main/phantom/index';
-import { groundTruthSchema, type GroundTruth, type PixelBoxTuple } from '../../src/shared/phantom/groundTruth';
+import {
+  groundTruthSchema,
+  type GroundTruth,
+  type PixelBoxTuple,
+} from '../../src/shared/phantom/groundTruth';
 
 const SEED = 20240607;
 const OPTIONS = { patients: 2, seed: SEED, slicesPerPatient: 12 };
@@ -24,7 +28,11 @@ let truth: GroundTruth;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'phantom-'));
   const progress: number[] = [];
-  result = await generateCohort({ ...OPTIONS, outDir: join(dir, 'a'), onProgress: (done) => progress.push(done) });
+  result = await generateCohort({
+    ...OPTIONS,
+    outDir: join(dir, 'a'),
+    onProgress: (done) => progress.push(done),
+  });
   expect(progress.at(-1)).toBe(24);
   truth = groundTruthSchema.parse(JSON.parse(await readFile(result.groundTruthPath, 'utf8')));
 });
@@ -52,7 +60,9 @@ describe('generateCohort', () => {
 
   it('is byte-identical for the same seed', async () => {
     const again = await generateCohort({ ...OPTIONS, outDir: join(dir, 'b') });
-    expect(await readFile(again.groundTruthPath, 'utf8')).toBe(await readFile(result.groundTruthPath, 'utf8'));
+    expect(await readFile(again.groundTruthPath, 'utf8')).toBe(
+      await readFile(result.groundTruthPath, 'utf8'),
+    );
     for (let i = 0; i < result.files.length; i++) {
       const a = await readFile(result.files[i] ?? '');
       const b = await readFile(again.files[i] ?? '');
@@ -74,16 +84,22 @@ describe('generateCohort', () => {
     for (const p of truth.patients) {
       expect(p.hasDvt).toBe(p.thrombi.length > 0);
       for (const t of p.thrombi) {
-        const onSlices = p.slices.filter((s) => s.boxes.some((b) => b.label === 'DVT' && b.thrombusId === t.id));
+        const onSlices = p.slices.filter((s) =>
+          s.boxes.some((b) => b.label === 'DVT' && b.thrombusId === t.id),
+        );
         const indices = onSlices.map((s) => s.index);
-        expect(indices).toEqual(Array.from({ length: t.lastIndex - t.firstIndex + 1 }, (_, k) => t.firstIndex + k));
+        expect(indices).toEqual(
+          Array.from({ length: t.lastIndex - t.firstIndex + 1 }, (_, k) => t.firstIndex + k),
+        );
         expect(indices.length).toBeGreaterThanOrEqual(3);
         expect(indices.length).toBeLessThanOrEqual(15);
       }
       for (const s of p.slices) {
         for (const b of s.boxes) {
           if (b.label !== 'DVT') continue;
-          const veins = s.boxes.filter((v) => v.label === 'vein' && v.side === b.side && v.segment === b.segment);
+          const veins = s.boxes.filter(
+            (v) => v.label === 'vein' && v.side === b.side && v.segment === b.segment,
+          );
           expect(veins.some((v) => contains(v.box, b.box))).toBe(true);
         }
       }
@@ -162,7 +178,10 @@ describe('generateCohort', () => {
         const mean = row.means[k] ?? NaN;
         // Noise (σ 10–20 HU) is on, so the 3 × 3 means get a margin around 120–180 and 20–60.
         if (b.label === 'DVT') expect(mean).toBeLessThan(95);
-        else if (!slice.boxes.some((o) => o.label === 'DVT' && o.side === b.side) && slice.mimics.length === 0) {
+        else if (
+          !slice.boxes.some((o) => o.label === 'DVT' && o.side === b.side) &&
+          slice.mimics.length === 0
+        ) {
           expect(mean).toBeGreaterThan(100);
           expect(mean).toBeLessThan(200);
         }
@@ -183,6 +202,8 @@ describe('planCohort', () => {
   it('rejects bad options', async () => {
     await expect(generateCohort({ outDir: dir, patients: 0, seed: 1 })).rejects.toThrow(/patients/);
     await expect(generateCohort({ outDir: dir, patients: 1, seed: 1.5 })).rejects.toThrow(/seed/);
-    await expect(generateCohort({ outDir: dir, patients: 1, seed: 1, slicesPerPatient: 3 })).rejects.toThrow(/slices/);
+    await expect(generateCohort({ outDir: dir, patients: 1, seed: 1, slicesPerPatient: 3 })).rejects.toThrow(
+      /slices/,
+    );
   });
 });

@@ -35,7 +35,9 @@ describe('tissue attenuation', () => {
     for (const m of models) {
       for (const index of [2, 20, 45]) {
         render(m, index);
-        const busy = [...m.plan.thrombi, ...m.plan.mimics].filter((l) => index >= l.first - 1 && index <= l.last + 1);
+        const busy = [...m.plan.thrombi, ...m.plan.mimics].filter(
+          (l) => index >= l.first - 1 && index <= l.last + 1,
+        );
         for (const v of m.sections[index] ?? []) {
           if (v.kind !== 'vein' || !v.segment || busy.some((l) => l.side === v.side)) continue;
           const hu = huAtMm(m, v.x, v.y);

@@ -11,7 +11,12 @@ export interface ColouredBox {
   rgb: [number, number, number];
 }
 
-export function windowedPng(img: HuImage, level: number, width: number, boxes: readonly ColouredBox[] = []): PNG {
+export function windowedPng(
+  img: HuImage,
+  level: number,
+  width: number,
+  boxes: readonly ColouredBox[] = [],
+): PNG {
   const png = new PNG({ width: img.width, height: img.height });
   const lo = level - width / 2;
   for (let p = 0; p < img.data.length; p++) {
@@ -42,7 +47,13 @@ export function windowedPng(img: HuImage, level: number, width: number, boxes: r
   return png;
 }
 
-export function writeWindowedPng(path: string, img: HuImage, level: number, width: number, boxes: readonly ColouredBox[] = []): void {
+export function writeWindowedPng(
+  path: string,
+  img: HuImage,
+  level: number,
+  width: number,
+  boxes: readonly ColouredBox[] = [],
+): void {
   writeFileSync(path, PNG.sync.write(windowedPng(img, level, width, boxes)));
 }
 
@@ -58,5 +69,33 @@ export function cropZoom(png: PNG, x: number, y: number, w: number, h: number, f
       for (let c = 0; c < 4; c++) out.data[oi + c] = png.data[si + c] as number;
     }
   }
+  return out;
+}
+
+/** Tiles images (all the same size) `perRow` to a row, each shrunk by `shrink` (box average). */
+export function montage(images: readonly PNG[], perRow: number, shrink: number): PNG {
+  const first = images[0];
+  if (!first) throw new Error('montage of nothing');
+  const tw = Math.floor(first.width / shrink);
+  const th = Math.floor(first.height / shrink);
+  const rows = Math.ceil(images.length / perRow);
+  const out = new PNG({ width: tw * Math.min(perRow, images.length), height: th * rows });
+  images.forEach((img, k) => {
+    const ox = (k % perRow) * tw;
+    const oy = Math.floor(k / perRow) * th;
+    for (let y = 0; y < th; y++) {
+      for (let x = 0; x < tw; x++) {
+        for (let c = 0; c < 4; c++) {
+          let sum = 0;
+          for (let dy = 0; dy < shrink; dy++) {
+            for (let dx = 0; dx < shrink; dx++) {
+              sum += img.data[((y * shrink + dy) * img.width + x * shrink + dx) * 4 + c] as number;
+            }
+          }
+          out.data[((oy + y) * out.width + ox + x) * 4 + c] = Math.round(sum / (shrink * shrink));
+        }
+      }
+    }
+  });
   return out;
 }

@@ -12,7 +12,9 @@ describe('geometry', () => {
   });
 
   it('puts the first pixel centre (0.5, 0.5) at ImagePositionPatient', () => {
-    expect(pixelToPatient(0.5, 0.5, [-100, -50, 20], [1, 0, 0, 0, 1, 0], [0.8, 0.7])).toEqual([-100, -50, 20]);
+    expect(pixelToPatient(0.5, 0.5, [-100, -50, 20], [1, 0, 0, 0, 1, 0], [0.8, 0.7])).toEqual([
+      -100, -50, 20,
+    ]);
   });
 
   it('steps columns by column spacing along the row direction', () => {

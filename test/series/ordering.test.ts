@@ -7,7 +7,11 @@ const axialHeadFirst: Orientation = [1, 0, 0, 0, 1, 0];
 const axialFeetFirst: Orientation = [-1, 0, 0, 0, 1, 0];
 
 const slicesAt = (zs: number[], orientation: Orientation | null) =>
-  zs.map((z, i) => ({ position: [-200, -180, z] as [number, number, number], orientation, instanceNumber: i + 1 }));
+  zs.map((z, i) => ({
+    position: [-200, -180, z] as [number, number, number],
+    orientation,
+    instanceNumber: i + 1,
+  }));
 
 describe('orderSlices', () => {
   it('orders a head-first axial series cranial to caudal whatever the file order', () => {
@@ -51,7 +55,10 @@ describe('orderSlices', () => {
   });
 
   it('falls back to InstanceNumber when a position is missing', () => {
-    const slices = slicesAt([0, -5, -10], null).map((s, i) => ({ ...s, instanceNumber: [3, 1, 2][i] ?? null }));
+    const slices = slicesAt([0, -5, -10], null).map((s, i) => ({
+      ...s,
+      instanceNumber: [3, 1, 2][i] ?? null,
+    }));
     const r = orderSlices(slices);
     expect(r.orderedBy).toBe('instance-number');
     expect(r.order).toEqual([1, 2, 0]);

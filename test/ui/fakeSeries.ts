@@ -62,6 +62,14 @@ export function fakeSeriesHandlers(o: FakeSeriesOptions): Handlers & { requests:
     })),
     synthetic: true,
   };
+  const background = new Int16Array(o.rows * o.cols);
+  const disc: number[] = [];
+  for (let row = 0; row < o.rows; row++) {
+    for (let col = 0; col < o.cols; col++) {
+      background[row * o.cols + col] = fakeHu(-1, col, row, o);
+      if (fakeHu(0, col, row, o) === 100 && fakeHu(1, col, row, o) === 101) disc.push(row * o.cols + col);
+    }
+  }
   return {
     requests,
     'workspace:info': () =>
@@ -80,19 +88,27 @@ export function fakeSeriesHandlers(o: FakeSeriesOptions): Handlers & { requests:
             name: 'FAKE^SERIES',
             birthDate: '',
             sex: 'O',
-            studies: [{ studyUid: STUDY_UID, date: '20260101', description: 'Fake', accession: '', series: [summary] }],
+            studies: [
+              {
+                studyUid: STUDY_UID,
+                date: '20260101',
+                description: 'Fake',
+                accession: '',
+                series: [summary],
+              },
+            ],
           },
         ],
       }),
     'catalog:import': () => Promise.reject(new Error('the fake workspace imports nothing')),
     'series:detail': () => Promise.resolve(detail),
+    'series:reference': () => Promise.resolve({ hasDvt: null, boxes: [] }),
     'series:slice': async ({ index }) => {
       requests.push(index);
       if (o.delayMs) await new Promise((r) => setTimeout(r, o.delayMs));
-      const hu = new Int16Array(o.rows * o.cols);
-      for (let row = 0; row < o.rows; row++) {
-        for (let col = 0; col < o.cols; col++) hu[row * o.cols + col] = fakeHu(index, col, row, o);
-      }
+      // The ramp is the same on every slice; only the disc changes.
+      const hu = Int16Array.from(background);
+      for (const i of disc) hu[i] = 100 + index;
       return { seriesUid: FAKE_SERIES_UID, index, rows: o.rows, cols: o.cols, hu };
     },
   };

@@ -39,6 +39,12 @@ export interface UiFixture {
   close(): Promise<void>;
 }
 
+export function assertRendererBuilt(): void {
+  if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
+    throw new Error(`the renderer is not built (${RENDERER_DIR}); run "npx electron-vite build" first`);
+  }
+}
+
 /**
  * A small synthetic cohort on disk, an empty workspace (marked synthetic, as the demo workspace is),
  * the browser harness serving the built renderer, and Debian's Chromium with one page open on it.
@@ -48,9 +54,7 @@ export async function startUiFixture(options: {
   slices: number;
   seed: number;
 }): Promise<UiFixture> {
-  if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
-    throw new Error(`the renderer is not built (${RENDERER_DIR}); run "npx electron-vite build" first`);
-  }
+  assertRendererBuilt();
   const dir = await mkdtemp(join(tmpdir(), 'dvt-ui-'));
   const cohortDir = join(dir, 'cohort');
   const cohort = await generateCohort({
@@ -72,21 +76,7 @@ export async function startUiFixture(options: {
   const harness = await startHarness({ handlers, rendererDir: RENDERER_DIR });
   await mkdir(SCREENSHOT_DIR, { recursive: true });
 
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (/content security policy/i.test(m.text())) problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.exposeFunction('__reportCsp', (text: string) => problems.push(`CSP: ${text}`));
-  await page.addInitScript(() => {
-    const g = globalThis as unknown as PageGlobals;
-    g.document.addEventListener('securitypolicyviolation', (e) => {
-      void g.__reportCsp(`${e.violatedDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`);
-    });
-  });
-
+  const { browser, page, problems } = await launchPage();
   return {
     dir,
     cohortDir,
@@ -105,6 +95,28 @@ export async function startUiFixture(options: {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Debian's Chromium with one page, listening for CSP violations (securitypolicyviolation events and
+ * console reports) and uncaught page errors, which it collects in `problems`.
+ */
+export async function launchPage(): Promise<{ browser: Browser; page: Page; problems: string[] }> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (/content security policy/i.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.exposeFunction('__reportCsp', (text: string) => problems.push(`CSP: ${text}`));
+  await page.addInitScript(() => {
+    const g = globalThis as unknown as PageGlobals;
+    g.document.addEventListener('securitypolicyviolation', (e) => {
+      void g.__reportCsp(`${e.violatedDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  });
+  return { browser, page, problems };
 }
 
 /** Waits until the canvas shows slice `index` in `mode` under the given window. */

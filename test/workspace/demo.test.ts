@@ -20,7 +20,11 @@ afterAll(() => ws.close());
 describe('demo workspace', () => {
   it('holds the synthetic cohort, marked synthetic', async () => {
     const info = await handlers['workspace:info']({});
-    expect(info).toMatchObject({ demo: true, synthetic: true, counts: { patients: 10, series: 10, instances: 600 } });
+    expect(info).toMatchObject({
+      demo: true,
+      synthetic: true,
+      counts: { patients: 10, series: 10, instances: 600 },
+    });
   });
 
   it('is made once, never over existing data', async () => {
@@ -31,7 +35,9 @@ describe('demo workspace', () => {
   it('carries the ground truth: thrombi inside veins in half of the patients', async () => {
     const tree = (await dispatch(handlers, 'catalog:tree', {})) as { ok: true; value: CatalogTree };
     const series = tree.value.patients.flatMap((p) => p.studies.flatMap((s) => s.series));
-    const refs = await Promise.all(series.map((s) => handlers['series:reference']({ seriesUid: s.seriesUid })));
+    const refs = await Promise.all(
+      series.map((s) => handlers['series:reference']({ seriesUid: s.seriesUid })),
+    );
     expect(refs.filter((r: SeriesReference) => r.hasDvt).length).toBe(5);
     for (const ref of refs) {
       const dvt = ref.boxes.filter((b) => b.kind === 'DVT');
@@ -39,7 +45,12 @@ describe('demo workspace', () => {
       expect(ref.boxes.some((b) => b.kind === 'mixing_artifact' || b.kind === 'lymph_node')).toBe(true);
       for (const d of dvt) {
         const veins = ref.boxes.filter((b) => b.kind === 'vein' && b.sliceIndex === d.sliceIndex);
-        expect(veins.some((v) => v.box.x1 <= d.box.x1 && v.box.y1 <= d.box.y1 && v.box.x2 >= d.box.x2 && v.box.y2 >= d.box.y2)).toBe(true);
+        expect(
+          veins.some(
+            (v) =>
+              v.box.x1 <= d.box.x1 && v.box.y1 <= d.box.y1 && v.box.x2 >= d.box.x2 && v.box.y2 >= d.box.y2,
+          ),
+        ).toBe(true);
       }
     }
   });
@@ -56,7 +67,8 @@ describe('demo workspace', () => {
       const cy = Math.floor((d.box.y1 + d.box.y2) / 2);
       // Mean of a 3×3 patch at the thrombus centre: a hypodense filling defect (about 20–60 HU, plus noise).
       let sum = 0;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) sum += slice.hu[(cy + dy) * slice.cols + cx + dx] ?? NaN;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) sum += slice.hu[(cy + dy) * slice.cols + cx + dx] ?? NaN;
       expect(sum / 9).toBeGreaterThan(0);
       expect(sum / 9).toBeLessThan(90);
     }

@@ -79,7 +79,9 @@ export function createCatalogStore(db: Db) {
       'SELECT * FROM instances WHERE series_uid = ? AND slice_index = ?',
     ),
     setSliceIndex: db.prepare<[number, string]>('UPDATE instances SET slice_index = ? WHERE sop_uid = ?'),
-    findPatient: db.prepare<[string, string], PatientRow>('SELECT * FROM patients WHERE patient_id = ? AND name = ?'),
+    findPatient: db.prepare<[string, string], PatientRow>(
+      'SELECT * FROM patients WHERE patient_id = ? AND name = ?',
+    ),
     insertPatient: db.prepare<[string, string, string, string]>(
       'INSERT INTO patients (patient_id, name, birth_date, sex) VALUES (?, ?, ?, ?)',
     ),
@@ -121,7 +123,9 @@ export function createCatalogStore(db: Db) {
     patientOfStudy: db.prepare<[string], PatientRow>(
       'SELECT p.* FROM patients p JOIN studies s ON s.patient_ref = p.id WHERE s.study_uid = ?',
     ),
-    countSlices: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM instances WHERE series_uid = ?'),
+    countSlices: db.prepare<[string], { n: number }>(
+      'SELECT count(*) AS n FROM instances WHERE series_uid = ?',
+    ),
     counts: db.prepare<
       [],
       { patients: number; studies: number; series: number; instances: number }

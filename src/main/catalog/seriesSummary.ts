@@ -23,7 +23,8 @@ export function toSeriesSummary(row: SeriesRow, instances: readonly InstanceRow[
     slices: instances.length,
     rows: row.rows,
     cols: row.cols,
-    pixelSpacing: row.row_spacing !== null && row.col_spacing !== null ? [row.row_spacing, row.col_spacing] : null,
+    pixelSpacing:
+      row.row_spacing !== null && row.col_spacing !== null ? [row.row_spacing, row.col_spacing] : null,
     sliceSpacing: row.slice_spacing,
     firstPosition: first ? positionOf(first) : null,
     lastPosition: last ? positionOf(last) : null,

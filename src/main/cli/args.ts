@@ -18,9 +18,9 @@ export function parseCommand(argv: string[], options: OptionSpec): ParsedCommand
       allowPositionals: true,
       strict: true,
     });
-    return { positionals, values: values as ParsedCommand['values'] };
+    return { positionals, values };
   } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
+    throw new UsageError(e instanceof Error ? e.message : String(e), { cause: e });
   }
 }
 
@@ -30,7 +30,13 @@ export function requireString(cmd: ParsedCommand, name: string): string {
   return v;
 }
 
-export function optionalInt(cmd: ParsedCommand, name: string, fallback: number, min: number, max: number): number {
+export function optionalInt(
+  cmd: ParsedCommand,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const v = cmd.values[name];
   if (v === undefined) return fallback;
   const n = Number(v);

@@ -6,7 +6,11 @@ import { describeHeader, parseDicom } from '../dicom';
 import { startHarness } from '../harness/server';
 import { importPaths } from '../import/importPaths';
 import { generateCohort } from '../phantom';
-import { DEFAULT_SLICES_PER_PATIENT, MAX_SLICES_PER_PATIENT, MIN_SLICES_PER_PATIENT } from '../phantom/cohort';
+import {
+  DEFAULT_SLICES_PER_PATIENT,
+  MAX_SLICES_PER_PATIENT,
+  MIN_SLICES_PER_PATIENT,
+} from '../phantom/cohort';
 import { createHandlers } from '../services/handlers';
 import { ensureDemoWorkspace } from '../workspace/demo';
 import { openWorkspace, type Workspace } from '../workspace/workspace';
@@ -52,7 +56,9 @@ export const commands: Record<string, Command> = {
         importPaths(ws.catalog, cmd.positionals, { onProgress: progressToStderr('import') }),
       );
       if (report.errors.length > 0) {
-        process.stderr.write(`dvt import: ${report.errors.length} file(s) could not be imported (see "errors")\n`);
+        process.stderr.write(
+          `dvt import: ${report.errors.length} file(s) could not be imported (see "errors")\n`,
+        );
       }
       return report;
     },
@@ -65,12 +71,12 @@ export const commands: Record<string, Command> = {
       const [file, ...extra] = cmd.positionals;
       if (file === undefined || extra.length > 0) throw new UsageError('give exactly one file');
       const bytes = await readFile(file).catch((e: unknown) => {
-        throw new Error(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+        throw new Error(`${file}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       });
       try {
         return { file: resolve(file), ...describeHeader(parseDicom(bytes).header) };
       } catch (e) {
-        throw new Error(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+        throw new Error(`${file}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       }
     },
   },
@@ -143,7 +149,9 @@ export const commands: Record<string, Command> = {
         await ensureDemoWorkspace(ws, { onProgress: progressToStderr('demo') });
       }
       const harness = await startHarness({ handlers: createHandlers(ws), rendererDir, port });
-      process.stdout.write(`${JSON.stringify({ url: harness.url, port: harness.port, workspace: ws.dir })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ url: harness.url, port: harness.port, workspace: ws.dir })}\n`,
+      );
       await new Promise<void>((resolveStop) => {
         process.once('SIGINT', resolveStop);
         process.once('SIGTERM', resolveStop);

@@ -1,6 +1,6 @@
 import { decodeJpegLs } from './codecs/charls';
 import type { DecodedImage } from './codecs/decodedImage';
-import { decodeJpeg12 } from './codecs/jpeg12';
+import { decodeJpegExtended } from './codecs/jpegExtended';
 import { decodeJpegLossless } from './codecs/jpegLossless';
 import { readJpegFrame, withoutColorTransform } from './codecs/jpegMarkers';
 import { decodeJpeg8 } from './codecs/libjpegTurbo';
@@ -29,7 +29,7 @@ function decodeJpeg(frame: Uint8Array, h: DicomHeader): DecodedImage {
   if (info.precision <= 8 && (info.sof === 0xc0 || info.sof === 0xc1 || info.sof === 0xc2)) {
     return decodeJpeg8(info.components === 3 ? withoutColorTransform(frame) : frame);
   }
-  if (info.precision === 12) return decodeJpeg12(frame);
+  if (info.precision === 12) return decodeJpegExtended(frame);
   throw new Error(
     `JPEG with SOF marker FF${info.sof.toString(16).toUpperCase()} and ${info.precision}-bit samples is not supported`,
   );

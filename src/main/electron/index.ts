@@ -15,7 +15,9 @@ const rendererUrl = process.env['ELECTRON_RENDERER_URL'];
 function workspaceDirFromArgs(): { dir: string; demo: boolean } {
   const i = process.argv.indexOf('--workspace');
   const given = i >= 0 ? process.argv[i + 1] : undefined;
-  return given ? { dir: given, demo: false } : { dir: join(app.getPath('userData'), 'demo-workspace'), demo: true };
+  return given
+    ? { dir: given, demo: false }
+    : { dir: join(app.getPath('userData'), 'demo-workspace'), demo: true };
 }
 
 async function prepare(): Promise<{ ws: Workspace; handlers: Handlers }> {
@@ -55,7 +57,10 @@ void app.whenReady().then(() => {
   });
   const ready = prepare();
   ready.catch((e: unknown) => {
-    dialog.showErrorBox('DVT Workstation could not open its workspace', e instanceof Error ? e.message : String(e));
+    dialog.showErrorBox(
+      'DVT Workstation could not open its workspace',
+      e instanceof Error ? e.message : String(e),
+    );
     app.quit();
   });
   const win = createWindow();

@@ -11,7 +11,8 @@ export function registerIpc(handlers: Promise<Handlers>, isTrustedUrl: (url: str
   for (const channel of channels) {
     ipcMain.handle(channel, async (event, input: unknown) => {
       const url = event.senderFrame?.url ?? '';
-      if (!isTrustedUrl(url)) return err('invalid-input', `${channel}: refused a call from ${url || 'an unknown frame'}`);
+      if (!isTrustedUrl(url))
+        return err('invalid-input', `${channel}: refused a call from ${url || 'an unknown frame'}`);
       return dispatch(await handlers, channel, input);
     });
   }

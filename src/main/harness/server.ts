@@ -47,7 +47,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
-      send(res, 500, 'text/plain; charset=utf-8', `internal error: ${e instanceof Error ? e.message : String(e)}`);
+      send(
+        res,
+        500,
+        'text/plain; charset=utf-8',
+        `internal error: ${e instanceof Error ? e.message : String(e)}`,
+      );
     });
   });
 
@@ -72,12 +77,22 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const given = Buffer.from(String(req.headers['x-dvt-token'] ?? ''));
     if (given.length !== tokenBytes.length || !timingSafeEqual(given, tokenBytes)) {
-      send(res, 401, 'application/json', JSON.stringify({ ok: false, error: { code: 'invalid-input', message: 'missing or wrong token' } }));
+      send(
+        res,
+        401,
+        'application/json',
+        JSON.stringify({ ok: false, error: { code: 'invalid-input', message: 'missing or wrong token' } }),
+      );
       return;
     }
     const match = /^\/api\/invoke\/([a-z]+:[a-zA-Z-]+)$/.exec(url.pathname);
     if (req.method !== 'POST' || !match) {
-      send(res, 404, 'application/json', JSON.stringify({ ok: false, error: { code: 'not-found', message: 'no such endpoint' } }));
+      send(
+        res,
+        404,
+        'application/json',
+        JSON.stringify({ ok: false, error: { code: 'not-found', message: 'no such endpoint' } }),
+      );
       return;
     }
     let input: unknown;
@@ -85,7 +100,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       input = decodeWire(await readBody(req));
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      send(res, 400, 'application/json', JSON.stringify({ ok: false, error: { code: 'invalid-input', message } }));
+      send(
+        res,
+        400,
+        'application/json',
+        JSON.stringify({ ok: false, error: { code: 'invalid-input', message } }),
+      );
       return;
     }
     const result = await dispatch(options.handlers, match[1], input);

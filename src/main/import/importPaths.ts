@@ -74,9 +74,13 @@ export async function importPaths(
       continue;
     }
     const h = read.header;
-    const duplicateOf = acceptedBySop.get(h.sopInstanceUid) ?? store.instanceBySop(h.sopInstanceUid)?.file_path;
+    const duplicateOf =
+      acceptedBySop.get(h.sopInstanceUid) ?? store.instanceBySop(h.sopInstanceUid)?.file_path;
     if (duplicateOf !== undefined && duplicateOf !== file) {
-      fail({ file, reason: `duplicate SOPInstanceUID ${h.sopInstanceUid} (already imported from ${duplicateOf})` });
+      fail({
+        file,
+        reason: `duplicate SOPInstanceUID ${h.sopInstanceUid} (already imported from ${duplicateOf})`,
+      });
       continue;
     }
     const shape = seriesShape.get(h.seriesInstanceUid) ?? shapeOfStoredSeries(store, h.seriesInstanceUid);
@@ -89,7 +93,10 @@ export async function importPaths(
         continue;
       }
       if (!sameOrientation(shape.orientation, h.imageOrientationPatient)) {
-        fail({ file, reason: `ImageOrientationPatient differs from the rest of series ${h.seriesInstanceUid}` });
+        fail({
+          file,
+          reason: `ImageOrientationPatient differs from the rest of series ${h.seriesInstanceUid}`,
+        });
         continue;
       }
     } else {

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { DicomError, parseDicom, type DicomHeader, type StoredPixels } from '../dicom';
 
 /** What the catalog needs of one DICOM file, or why the file cannot be imported. */
-export type ReadInstance = { ok: true; header: DicomHeader; huMin: number; huMax: number } | { ok: false; reason: string };
+export type ReadInstance =
+  { ok: true; header: DicomHeader; huMin: number; huMax: number } | { ok: false; reason: string };
 
 const UID_PATTERN = /^[0-9]+(\.[0-9]+)*$/;
 
@@ -43,13 +44,22 @@ export function readInstance(bytes: Uint8Array): ReadInstance {
       if (problem) return { ok: false, reason: problem };
     }
     if (!header.hasPixelData) {
-      return { ok: false, reason: `no pixel data (SOP class ${header.sopClassUid || 'unknown'}, modality ${header.modality || 'unknown'})` };
+      return {
+        ok: false,
+        reason: `no pixel data (SOP class ${header.sopClassUid || 'unknown'}, modality ${header.modality || 'unknown'})`,
+      };
     }
     if (header.numberOfFrames > 1) {
-      return { ok: false, reason: `multi-frame image (${header.numberOfFrames} frames): only single-frame slices are imported` };
+      return {
+        ok: false,
+        reason: `multi-frame image (${header.numberOfFrames} frames): only single-frame slices are imported`,
+      };
     }
     if (header.samplesPerPixel !== 1) {
-      return { ok: false, reason: `colour image (${header.photometricInterpretation}, ${header.samplesPerPixel} samples per pixel): not a greyscale slice` };
+      return {
+        ok: false,
+        reason: `colour image (${header.photometricInterpretation}, ${header.samplesPerPixel} samples per pixel): not a greyscale slice`,
+      };
     }
     if (header.rows <= 0 || header.columns <= 0) return { ok: false, reason: 'image has no rows or columns' };
     const [lo, hi] = storedRange(parsed.decodeFrame(0));

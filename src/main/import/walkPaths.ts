@@ -3,7 +3,9 @@ import { join, resolve } from 'node:path';
 import type { ImportError } from '../../shared/catalog/schemas';
 
 /** Expands files and folders (recursively) into absolute file paths, sorted; unreadable paths become errors. */
-export async function walkPaths(paths: readonly string[]): Promise<{ files: string[]; errors: ImportError[] }> {
+export async function walkPaths(
+  paths: readonly string[],
+): Promise<{ files: string[]; errors: ImportError[] }> {
   const files = new Set<string>();
   const errors: ImportError[] = [];
   const visit = async (path: string): Promise<void> => {

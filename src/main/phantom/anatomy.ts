@@ -99,7 +99,8 @@ export function drawAnatomy(rng: Prng, age: number): AnatomyParams {
   const pelvisHalfWidth = 150 * scale + 0.6 * fat;
   const pelvisHalfDepth = 95 * scale + 0.5 * fat;
   const hipSpan = 85 * scale;
-  const thighRadius = 60 * scale + fat;
+  // Thigh diameter about 125–205 mm proximally (ANATOMY.md: 120–180 typical, more in obesity).
+  const thighRadius = 64 * scale + 0.8 * fat;
   const thighGap = rng.uniform(-12, 14); // negative: the thighs touch and flatten against each other
   const thighCx = Math.max(thighRadius + thighGap / 2, hipSpan + 4 * scale);
 
@@ -127,7 +128,8 @@ export function drawAnatomy(rng: Prng, age: number): AnatomyParams {
       ny: rng.uniform(-0.75, 0.45),
       radius: rng.uniform(10, 21) * scale,
       dStart,
-      dEnd: dStart + rng.uniform(45, 100),
+      // Few loops reach below the pelvic inlet, where the bladder and rectum take over.
+      dEnd: Math.min(dStart + rng.uniform(45, 100), inguinal - rng.uniform(0, 25) * h),
       contentHu: roll < 0.2 ? -950 : roll < 0.75 ? rng.uniform(5, 30) : rng.uniform(-60, 20),
       phase: rng.uniform(0, 2 * Math.PI),
     });
@@ -172,7 +174,7 @@ export function drawAnatomy(rng: Prng, age: number): AnatomyParams {
       marrow: rng.uniform(-30, 60),
       urine: rng.uniform(3, 16),
       softWall: rng.uniform(35, 50),
-      bowelWall: rng.uniform(75, 105),
+      bowelWall: rng.uniform(60, 85),
     },
     // Larger patients attenuate more, so their images are noisier.
     noiseSigma: clamp(10 + 22 * (scale - 0.88) + fat * 0.12 + rng.uniform(-1, 1), 10, 20),

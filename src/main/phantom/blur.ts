@@ -27,7 +27,8 @@ export function blurBinomial3(img: HuImage, scratch: Float32Array): void {
     const down = row + 1 < height ? base + width : base;
     for (let col = 0; col < width; col++) {
       data[base + col] =
-        0.25 * ((scratch[up + col] as number) + (scratch[down + col] as number)) + 0.5 * (scratch[base + col] as number);
+        0.25 * ((scratch[up + col] as number) + (scratch[down + col] as number)) +
+        0.5 * (scratch[base + col] as number);
     }
   }
 }

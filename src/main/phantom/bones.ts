@@ -32,7 +32,13 @@ export function femurCentre(p: AnatomyParams, side: Side, d: number): [number, n
   return [sgn * l, y];
 }
 
-function pushBone(ops: PaintOp[], shape: MmEllipse, p: AnatomyParams, innerHu: number, cortex = CORTEX_MM): void {
+function pushBone(
+  ops: PaintOp[],
+  shape: MmEllipse,
+  p: AnatomyParams,
+  innerHu: number,
+  cortex = CORTEX_MM,
+): void {
   ops.push({ kind: 'fill', shape, hu: p.hu.cortex });
   const rx = shape.rx - cortex;
   const ry = shape.ry - cortex;
@@ -126,13 +132,23 @@ function pushSideBones(
   const inHeadRange = headDz > -p.headRadius - 4 * s && headDz < p.headRadius - 2 * s;
   const headR = Math.sqrt(Math.max(0, p.headRadius * p.headRadius - headDz * headDz));
   if (inHeadRange) {
-    pushBone(ops, circle(sgn * (H - 5 * s), hipY + 2 * s, Math.max(headR, 8 * s) + 8 * s), p, p.hu.cancellous);
+    pushBone(
+      ops,
+      circle(sgn * (H - 5 * s), hipY + 2 * s, Math.max(headR, 8 * s) + 8 * s),
+      p,
+      p.hu.cancellous,
+    );
   }
   if (headDz > -4 * s && headDz < 38 * s) {
     pushBone(ops, bar(sgn * H, hipY, sgn * (H + 40 * s), hipY + 12 * s, 26 * s), p, p.hu.cancellous * 0.8);
   }
   if (headDz > -12 * s && headDz < 50 * s) {
-    pushBone(ops, { x: sgn * (H + 40 * s), y: hipY + 10 * s, rx: 18 * s, ry: 22 * s, angle: 0 }, p, p.hu.cancellous * 0.8);
+    pushBone(
+      ops,
+      { x: sgn * (H + 40 * s), y: hipY + 10 * s, rx: 18 * s, ry: 22 * s, angle: 0 },
+      p,
+      p.hu.cancellous * 0.8,
+    );
   }
   if (inHeadRange && headR > 3) {
     ops.push({ kind: 'fill', shape: circle(sgn * H, hipY, headR + 1.8), hu: 15 });
@@ -149,13 +165,24 @@ function pushSideBones(
     pushBone(ops, { x: sgn * symX, y: symY, rx: 8 * s, ry: 15 * s, angle: sgn * 0.3 }, p, p.hu.cancellous);
   }
   if (headDz >= 24 * s && d < L.crotch + 6 * s) {
-    pushBone(ops, bar(sgn * (symX + 2 * s), symY + 12 * s, sgn * (H - 22 * s), hipY + 38 * s, 11 * s), p, p.hu.cancellous);
+    pushBone(
+      ops,
+      bar(sgn * (symX + 2 * s), symY + 12 * s, sgn * (H - 22 * s), hipY + 38 * s, 11 * s),
+      p,
+      p.hu.cancellous,
+    );
   }
   if (headDz > -12 * s && d < L.crotch + 10 * s) {
     const lower = Math.max(0, Math.min(1, (headDz + 12 * s) / (L.crotch + 10 * s - L.headCentre + 12 * s)));
     pushBone(
       ops,
-      { x: sgn * (H - (16 + 8 * lower) * s), y: hipY + (32 + 8 * lower) * s, rx: 12 * s, ry: 18 * s, angle: 0 },
+      {
+        x: sgn * (H - (16 + 8 * lower) * s),
+        y: hipY + (32 + 8 * lower) * s,
+        rx: 12 * s,
+        ry: 18 * s,
+        angle: 0,
+      },
       p,
       p.hu.cancellous,
     );

@@ -4,8 +4,19 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { groundTruthSchema, GROUND_TRUTH_VERSION, type GroundTruth, type PatientTruth } from '../../shared/phantom/groundTruth';
-import { DEFAULT_SLICES_PER_PATIENT, MAX_SLICES_PER_PATIENT, MIN_SLICES_PER_PATIENT, planCohort } from './cohort';
+import {
+  groundTruthSchema,
+  type SliceTruth,
+  GROUND_TRUTH_VERSION,
+  type GroundTruth,
+  type PatientTruth,
+} from '../../shared/phantom/groundTruth';
+import {
+  DEFAULT_SLICES_PER_PATIENT,
+  MAX_SLICES_PER_PATIENT,
+  MIN_SLICES_PER_PATIENT,
+  planCohort,
+} from './cohort';
 import { createCtSeriesWriter } from './dicomWriter';
 import { seriesHeader, sliceHeader } from './headers';
 import { createNoiseTable } from './noise';
@@ -17,8 +28,14 @@ import { dicomFileName, patientTruth, sliceTruth } from './truth';
 export interface PhantomOptions {
   outDir: string;
   patients: number;
+  /** Any safe integer; the same seed always gives byte-identical files. */
   seed: number;
+  /**
+   * Slices per series (default 60, 10–400). The DICOM spacing stays 5 mm and the anatomy always runs from L5 to the
+   * distal thigh, so fewer slices sample it more coarsely (small test cohorts still contain every vein segment).
+   */
   slicesPerPatient?: number;
+  /** Called after each slice is rendered, with slices done and slices in the whole cohort. */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -28,7 +45,7 @@ export interface PhantomResult {
   patients: number;
   /** Total number of slices written. */
   slices: number;
-  /** Absolute paths of the DICOM files, patient by patient, in file-name order. */
+  /** Paths of the DICOM files (under outDir), patient by patient, in file-name order. */
   files: string[];
 }
 
@@ -36,10 +53,13 @@ export const GROUND_TRUTH_FILE = 'ground-truth.json';
 
 function validate(opts: PhantomOptions): number {
   const slices = opts.slicesPerPatient ?? DEFAULT_SLICES_PER_PATIENT;
-  if (!Number.isInteger(opts.patients) || opts.patients < 1) throw new RangeError('patients must be a positive integer');
+  if (!Number.isInteger(opts.patients) || opts.patients < 1)
+    throw new RangeError('patients must be a positive integer');
   if (!Number.isSafeInteger(opts.seed)) throw new RangeError('seed must be an integer');
   if (!Number.isInteger(slices) || slices < MIN_SLICES_PER_PATIENT || slices > MAX_SLICES_PER_PATIENT) {
-    throw new RangeError(`slicesPerPatient must be an integer from ${MIN_SLICES_PER_PATIENT} to ${MAX_SLICES_PER_PATIENT}`);
+    throw new RangeError(
+      `slicesPerPatient must be an integer from ${MIN_SLICES_PER_PATIENT} to ${MAX_SLICES_PER_PATIENT}`,
+    );
   }
   if (!opts.outDir) throw new RangeError('outDir is required');
   return slices;
@@ -62,7 +82,7 @@ export async function generateCohort(opts: PhantomOptions): Promise<PhantomResul
     const dir = join(outDir, model.code);
     await mkdir(dir, { recursive: true });
     const write = createCtSeriesWriter(seriesHeader(model));
-    const slices = [];
+    const slices: SliceTruth[] = [];
     const patientFiles: string[] = [];
     // One write in flight while the next slice renders.
     let pending: Promise<void> = Promise.resolve();

@@ -73,7 +73,11 @@ function pickSite(rng: Prng): Site {
 }
 
 /** Slice indices (ascending) where the labelled vein of `side`/`group` exists, with its segment. */
-function veinSlices(sections: readonly VesselSection[][], side: Side, group: VesselGroup): Map<number, VeinSegment> {
+function veinSlices(
+  sections: readonly VesselSection[][],
+  side: Side,
+  group: VesselGroup,
+): Map<number, VeinSegment> {
   const out = new Map<number, VeinSegment>();
   sections.forEach((slice, index) => {
     for (const s of slice) {
@@ -113,7 +117,9 @@ function planThrombus(
     // Place the run uniformly among the positions that contain the chosen slice and stay inside the vein.
     const first = rng.int(Math.max(lo, centre - length + 1), Math.min(centre, hi - length + 1));
     const last = first + length - 1;
-    const clash = avoid.some((t) => t.side === side && t.group === group && first <= t.last + 1 && last >= t.first - 1);
+    const clash = avoid.some(
+      (t) => t.side === side && t.group === group && first <= t.last + 1 && last >= t.first - 1,
+    );
     if (clash) continue;
     const kind: ThrombusKind = rng.chance(0.45) ? 'occlusive' : 'partial';
     return {
@@ -137,8 +143,16 @@ function planThrombus(
   return null;
 }
 
-function nearThrombus(thrombi: readonly ThrombusPlan[], side: Side, group: string, first: number, last: number): boolean {
-  return thrombi.some((t) => t.side === side && t.group === group && first <= t.last + 1 && last >= t.first - 1);
+function nearThrombus(
+  thrombi: readonly ThrombusPlan[],
+  side: Side,
+  group: string,
+  first: number,
+  last: number,
+): boolean {
+  return thrombi.some(
+    (t) => t.side === side && t.group === group && first <= t.last + 1 && last >= t.first - 1,
+  );
 }
 
 /**
@@ -166,7 +180,11 @@ export function planLesions(
   const mimics: MimicPlan[] = [];
   const used: { side: Side; group: string; first: number; last: number }[] = [];
   const mixingCount = rng.int(2, 4);
-  for (let attempt = 0; attempt < 40 && mimics.filter((m) => m.kind === 'mixing_artifact').length < mixingCount; attempt++) {
+  for (
+    let attempt = 0;
+    attempt < 40 && mimics.filter((m) => m.kind === 'mixing_artifact').length < mixingCount;
+    attempt++
+  ) {
     const side: Side = rng.chance(0.5) ? 'left' : 'right';
     const group = rng.chance(0.8) ? 'trunk' : 'profunda';
     const present = [...veinSlices(sections, side, group).keys()];
@@ -193,7 +211,11 @@ export function planLesions(
   }
 
   const nodeCount = rng.int(1, 2);
-  for (let attempt = 0; attempt < 40 && mimics.filter((m) => m.kind === 'lymph_node').length < nodeCount; attempt++) {
+  for (
+    let attempt = 0;
+    attempt < 40 && mimics.filter((m) => m.kind === 'lymph_node').length < nodeCount;
+    attempt++
+  ) {
     const side: Side = rng.chance(0.5) ? 'left' : 'right';
     const present = veinSlices(sections, side, 'trunk');
     const candidates = [...present].filter(([, seg]) => seg !== 'common_iliac').map(([i]) => i);

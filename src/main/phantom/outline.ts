@@ -35,7 +35,7 @@ export function limbOutline(p: AnatomyParams, side: Side, d: number): MmEllipse 
   const emerge = 0.7 + 0.3 * smoothstep(45 * s, 90 * s, d);
   const toThigh = smoothstep(crotch - 55 * s, crotch + 25 * s, d);
   // The thigh tapers towards the knee.
-  const thighR = p.thighRadius * (1 - 0.16 * smoothstep(crotch, range, d));
+  const thighR = p.thighRadius * (1 - 0.08 * smoothstep(crotch, range, d));
   const buttock = {
     x: 0.4 * p.pelvisHalfWidth,
     y: 0.3 * p.pelvisHalfDepth,
@@ -52,13 +52,15 @@ export function limbOutline(p: AnatomyParams, side: Side, d: number): MmEllipse 
 }
 
 /** Subcutaneous fat thickness of the trunk (thicker over the abdomen) and of the limbs. */
-export function trunkFat(p: AnatomyParams): { lateral: number; ap: number } {
+function trunkFat(p: AnatomyParams): { lateral: number; ap: number } {
   return { lateral: p.fat, ap: p.fat * 1.1 };
 }
 
-export function limbFat(p: AnatomyParams, d: number): number {
+function limbFat(p: AnatomyParams, d: number): number {
   // Buttocks carry more fat than the thigh.
-  return p.fat * (1.25 - 0.25 * smoothstep(p.levels.crotch - 20 * p.scale, p.levels.crotch + 30 * p.scale, d));
+  return (
+    p.fat * (1.25 - 0.25 * smoothstep(p.levels.crotch - 20 * p.scale, p.levels.crotch + 30 * p.scale, d))
+  );
 }
 
 /** Muscle (deep fascia) ellipse of the trunk. */

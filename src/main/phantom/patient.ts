@@ -94,7 +94,10 @@ export function planPatient(req: PatientRequest): PatientModel {
   const s = anatomy.scale;
   // Widest of the pelvis and the two thighs; the scanner's FOV is chosen to fit it with a margin.
   const halfWidth = Math.max(anatomy.pelvisHalfWidth, anatomy.thighCx + anatomy.thighRadius);
-  const fovMm = Math.min(MAX_FOV_MM, Math.max(MIN_FOV_MM, Math.round(2 * halfWidth * rng.uniform(1.1, 1.28))));
+  const fovMm = Math.min(
+    MAX_FOV_MM,
+    Math.max(MIN_FOV_MM, Math.round(2 * halfWidth * rng.uniform(1.1, 1.28))),
+  );
   const spacing = fovMm / IMAGE_SIZE;
   // Patient slightly off the reconstruction centre, as on a real table.
   const offsetX = rng.uniform(-8, 8);
@@ -112,7 +115,9 @@ export function planPatient(req: PatientRequest): PatientModel {
   const zTop = Math.round(rng.uniform(-180, 60) * 2) / 2;
 
   const range = anatomy.levels.range;
-  const depths = Array.from({ length: sliceCount }, (_, i) => (sliceCount > 1 ? (i * range) / (sliceCount - 1) : 0));
+  const depths = Array.from({ length: sliceCount }, (_, i) =>
+    sliceCount > 1 ? (i * range) / (sliceCount - 1) : 0,
+  );
   const paths = buildVesselPaths(anatomy);
   const sections = depths.map((d) => vesselSections(anatomy, paths, d));
   const nearestSlice = (d: number): number => Math.round((d / range) * (sliceCount - 1));

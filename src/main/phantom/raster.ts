@@ -103,7 +103,13 @@ export function fillSpans(img: HuImage, spans: Int32Array, count: number, value:
  * Sets covered pixels whose current value is below `below` to `value`: used for oedema (fat stranding raises only fat,
  * not the muscle or vessels it surrounds).
  */
-export function replaceBelowSpans(img: HuImage, spans: Int32Array, count: number, below: number, value: number): void {
+export function replaceBelowSpans(
+  img: HuImage,
+  spans: Int32Array,
+  count: number,
+  below: number,
+  value: number,
+): void {
   const { data, width } = img;
   for (let k = 0; k < count; k++) {
     const base = (spans[k * 3] as number) * width;

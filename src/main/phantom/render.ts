@@ -41,7 +41,12 @@ export function toPixels(e: MmEllipse, m: PixelMapping): PixelEllipse {
  * Paints `ops` into `img` (which the caller has filled with air) and returns the boxes of tagged shapes; a tagged shape
  * that covers no pixel centre yields no box. `spans` is scratch space of at least 3 × height entries.
  */
-export function renderOps(ops: readonly PaintOp[], img: HuImage, m: PixelMapping, spans: Int32Array): TaggedBox[] {
+export function renderOps(
+  ops: readonly PaintOp[],
+  img: HuImage,
+  m: PixelMapping,
+  spans: Int32Array,
+): TaggedBox[] {
   const boxes: TaggedBox[] = [];
   for (const op of ops) {
     const e = toPixels(op.shape, m);

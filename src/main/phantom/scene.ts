@@ -49,13 +49,6 @@ export function bar(x1: number, y1: number, x2: number, y2: number, thickness: n
   };
 }
 
-/** The same ellipse with both radii reduced by `by` mm, or null when nothing is left. */
-export function shrink(e: MmEllipse, by: number): MmEllipse | null {
-  const rx = e.rx - by;
-  const ry = e.ry - by;
-  return rx > 0 && ry > 0 ? { ...e, rx, ry } : null;
-}
-
 /** Side sign: the patient's left is +x. */
 export function sideSign(side: Side): 1 | -1 {
   return side === 'left' ? 1 : -1;

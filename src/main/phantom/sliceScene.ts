@@ -24,7 +24,11 @@ function activeAt<T extends { first: number; last: number }>(items: readonly T[]
   return items.filter((t) => index >= t.first && index <= t.last);
 }
 
-function findSection(sections: readonly VesselSection[], lesion: ThrombusPlan | MimicPlan, kind: 'artery' | 'vein') {
+function findSection(
+  sections: readonly VesselSection[],
+  lesion: ThrombusPlan | MimicPlan,
+  kind: 'artery' | 'vein',
+) {
   return sections.find((s) => s.side === lesion.side && s.group === lesion.group && s.kind === kind);
 }
 
@@ -112,7 +116,12 @@ export function buildSliceOps(input: SliceSceneInput): PaintOp[] {
   for (const t of thrombi) {
     const vein = findSection(sections, t, 'vein');
     if (vein && t.oedemaHu !== null) {
-      ops.push({ kind: 'replaceBelow', shape: circle(vein.x, vein.y, vein.r * 2.3), hu: t.oedemaHu, below: -40 });
+      ops.push({
+        kind: 'replaceBelow',
+        shape: circle(vein.x, vein.y, vein.r * 2.3),
+        hu: t.oedemaHu,
+        below: -40,
+      });
     }
   }
 
@@ -123,11 +132,21 @@ export function buildSliceOps(input: SliceSceneInput): PaintOp[] {
     const radius = m.size * (1 - 0.3 * Math.min(1, Math.abs(index - mid)));
     const node = placeNode(sections, m, radius);
     if (!node) continue;
-    ops.push({ kind: 'fill', shape: node, hu: m.hu, tag: { label: 'mimic', kind: m.kind, mimicId: m.id, side: m.side } });
+    ops.push({
+      kind: 'fill',
+      shape: node,
+      hu: m.hu,
+      tag: { label: 'mimic', kind: m.kind, mimicId: m.id, side: m.side },
+    });
     if (m.fattyHilum && radius > 3.5) {
       ops.push({
         kind: 'fill',
-        shape: { ...node, x: node.x + Math.cos(node.angle) * radius * 0.3, rx: radius * 0.35, ry: radius * 0.25 },
+        shape: {
+          ...node,
+          x: node.x + Math.cos(node.angle) * radius * 0.3,
+          rx: radius * 0.35,
+          ry: radius * 0.25,
+        },
         hu: p.hu.fat * 0.8,
       });
     }
@@ -169,7 +188,11 @@ export function buildSliceOps(input: SliceSceneInput): PaintOp[] {
       inner: 0.5 / outer,
       above: p.hu.vein - 40,
     });
-    ops.push({ kind: 'mark', shape: coreShape, tag: { label: 'mimic', kind: m.kind, mimicId: m.id, side: m.side } });
+    ops.push({
+      kind: 'mark',
+      shape: coreShape,
+      tag: { label: 'mimic', kind: m.kind, mimicId: m.id, side: m.side },
+    });
   }
   return ops;
 }

@@ -68,20 +68,18 @@ export function pushSoftTissueOps(p: AnatomyParams, d: number, ops: PaintOp[]): 
   // Gluteal fat plane between gluteus maximus and medius.
   if (d > 55 * s && d < L.crotch) {
     for (const side of SIDES) {
-      const sgn = sideSign(side);
       const limbM = limbMuscle(p, side, d);
       if (!limbM) continue;
-      ops.push({
-        kind: 'fill',
-        shape: bar(
-          sgn * (limbM.x * sgn - 0.55 * limbM.rx),
-          limbM.y + 0.55 * limbM.ry,
-          sgn * (limbM.x * sgn + 0.55 * limbM.rx),
-          limbM.y + 0.05 * limbM.ry,
-          2.2 * s,
-        ),
-        hu: fatHu,
-      });
+      // From posteromedial to lateral across the buttock (x offsets point away from the midline on both sides).
+      const out = sideSign(side) * 0.55 * limbM.rx;
+      const plane = bar(
+        limbM.x - out,
+        limbM.y + 0.55 * limbM.ry,
+        limbM.x + out,
+        limbM.y + 0.05 * limbM.ry,
+        2.2 * s,
+      );
+      ops.push({ kind: 'fill', shape: plane, hu: fatHu });
     }
   }
 
@@ -142,7 +140,11 @@ function pushPelvicOrgans(p: AnatomyParams, d: number, cav: MmEllipse, vbY: numb
     const x = cav.x + Math.max(0, cav.rx - r) * clampUnit(loop.nx + 0.12 * Math.sin(loop.phase + d / 18));
     const y = cav.y + Math.max(0, cav.ry - r) * clampUnit(loop.ny + 0.1 * Math.cos(loop.phase + d / 23));
     ops.push({ kind: 'fill', shape: { x, y, rx: r, ry: r * 0.85, angle: loop.phase }, hu: p.hu.bowelWall });
-    ops.push({ kind: 'fill', shape: { x, y, rx: r - 2.5, ry: r * 0.85 - 2.5, angle: loop.phase }, hu: loop.contentHu });
+    ops.push({
+      kind: 'fill',
+      shape: { x, y, rx: r - 2.5, ry: r * 0.85 - 2.5, angle: loop.phase },
+      hu: loop.contentHu,
+    });
   }
 
   // Bladder: anterior in the pelvis, rising from the pelvic floor.
@@ -158,7 +160,11 @@ function pushPelvicOrgans(p: AnatomyParams, d: number, cav: MmEllipse, vbY: numb
       ops.push({ kind: 'fill', shape: { x: 0, y, rx: rx - 2.5, ry: ry - 2.5, angle: 0 }, hu: p.hu.urine });
       if (p.bladderContrast && ry > 10) {
         // Excreted contrast layers in the dependent (posterior) urine.
-        ops.push({ kind: 'fill', shape: { x: 0, y: y + ry * 0.75, rx: rx * 0.55, ry: ry * 0.18, angle: 0 }, hu: 260 });
+        ops.push({
+          kind: 'fill',
+          shape: { x: 0, y: y + ry * 0.75, rx: rx * 0.55, ry: ry * 0.18, angle: 0 },
+          hu: 260,
+        });
       }
     }
   }
@@ -168,6 +174,10 @@ function pushPelvicOrgans(p: AnatomyParams, d: number, cav: MmEllipse, vbY: numb
     const y = Math.min(cav.y + cav.ry - 13 * s, vbY + 52 * s - 20 * s);
     const r = 13 * s * (0.8 + 0.2 * smoothstep(80 * s, 120 * s, d));
     ops.push({ kind: 'fill', shape: { x: 0, y, rx: r * 1.1, ry: r * 0.9, angle: 0 }, hu: wall });
-    ops.push({ kind: 'fill', shape: { x: 0, y, rx: r * 1.1 - 2.5, ry: r * 0.9 - 2.5, angle: 0 }, hu: d < 110 * s ? -900 : -40 });
+    ops.push({
+      kind: 'fill',
+      shape: { x: 0, y, rx: r * 1.1 - 2.5, ry: r * 0.9 - 2.5, angle: 0 },
+      hu: d < 110 * s ? -900 : -40,
+    });
   }
 }

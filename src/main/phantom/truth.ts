@@ -32,7 +32,13 @@ export function sliceTruth(model: PatientModel, index: number, boxes: readonly T
     } else if (tag.label === 'vein') {
       veinBoxes.push({ label: 'vein', box: tuple(box), side: tag.side, segment: tag.segment });
     } else {
-      veinBoxes.push({ label: 'DVT', box: tuple(box), side: tag.side, segment: tag.segment, thrombusId: tag.thrombusId });
+      veinBoxes.push({
+        label: 'DVT',
+        box: tuple(box),
+        side: tag.side,
+        segment: tag.segment,
+        thrombusId: tag.thrombusId,
+      });
     }
   }
   const instance = instanceNumber(model, index);
@@ -62,13 +68,27 @@ export function patientTruth(model: PatientModel, slices: readonly SliceTruth[])
       }
     }
     if (!Number.isFinite(first)) continue;
-    thrombi.push({ id: plan.id, side: plan.side, kind: plan.kind, segments, firstIndex: first, lastIndex: last, meanHu: Math.round(plan.hu * 10) / 10 });
+    thrombi.push({
+      id: plan.id,
+      side: plan.side,
+      kind: plan.kind,
+      segments,
+      firstIndex: first,
+      lastIndex: last,
+      meanHu: Math.round(plan.hu * 10) / 10,
+    });
   }
   const mimics: MimicTruth[] = [];
   for (const plan of model.plan.mimics) {
     const seen = slices.filter((s) => s.mimics.some((m) => m.mimicId === plan.id)).map((s) => s.index);
     if (seen.length === 0) continue;
-    mimics.push({ id: plan.id, kind: plan.kind, side: plan.side, firstIndex: Math.min(...seen), lastIndex: Math.max(...seen) });
+    mimics.push({
+      id: plan.id,
+      kind: plan.kind,
+      side: plan.side,
+      firstIndex: Math.min(...seen),
+      lastIndex: Math.max(...seen),
+    });
   }
   return {
     patientId: model.patientId,

@@ -16,12 +16,14 @@ export async function importGroundTruth(db: Db, file: string): Promise<GroundTru
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (e) {
-    throw new Error(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`${file}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   const parsed = groundTruthSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${file}: not a ground-truth file (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''})`);
+    throw new Error(
+      `${file}: not a ground-truth file (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''})`,
+    );
   }
   const known = db.prepare<[string, string], { n: number }>(
     'SELECT count(*) AS n FROM instances WHERE sop_uid = ? AND series_uid = ?',
@@ -44,7 +46,10 @@ export async function importGroundTruth(db: Db, file: string): Promise<GroundTru
         if ((known.get(s.sopInstanceUid, p.seriesInstanceUid)?.n ?? 0) === 0) {
           throw new Error(`${file}: slice ${s.sopInstanceUid} of ${p.patientId} is not in the catalog`);
         }
-        const all = [...s.boxes.map((b) => ({ kind: b.label, box: b.box })), ...s.mimics.map((m) => ({ kind: m.kind, box: m.box }))];
+        const all = [
+          ...s.boxes.map((b) => ({ kind: b.label, box: b.box })),
+          ...s.mimics.map((m) => ({ kind: m.kind, box: m.box })),
+        ];
         for (const { kind, box } of all) {
           insertBox.run(setRef, p.seriesInstanceUid, s.sopInstanceUid, kind, ...box);
           boxes++;

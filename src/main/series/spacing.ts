@@ -36,7 +36,9 @@ export function measureSliceSpacing(distances: readonly number[]): SpacingReport
   const sorted = [...real].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   const median =
-    sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+    sorted.length % 2 === 1
+      ? (sorted[mid] as number)
+      : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
   const gaps = steps.filter((s) => s.step > median * GAP_FACTOR);
   if (gaps.length > 0) {
     warnings.push(
@@ -55,7 +57,9 @@ export function measureSliceSpacing(distances: readonly number[]): SpacingReport
   if (uneven.length > 0) {
     const lo = Math.min(...uneven.map((s) => s.step), median);
     const hi = Math.max(...uneven.map((s) => s.step), median);
-    warnings.push(`uneven slice spacing: ${uneven.length} step(s) differ from ${fmt(median)} mm (${fmt(lo)}–${fmt(hi)} mm)`);
+    warnings.push(
+      `uneven slice spacing: ${uneven.length} step(s) differ from ${fmt(median)} mm (${fmt(lo)}–${fmt(hi)} mm)`,
+    );
   }
   return { sliceSpacing: median, warnings };
 }

@@ -7,7 +7,9 @@ import { seriesReference } from '../reference/referenceStore';
 import { NotFoundError } from '../series/seriesReader';
 import type { Workspace } from '../workspace/workspace';
 
-type Handler<C extends Channel> = (input: z.infer<(typeof contract)[C]['input']>) => Promise<ChannelOutput<C>>;
+type Handler<C extends Channel> = (
+  input: z.infer<(typeof contract)[C]['input']>,
+) => Promise<ChannelOutput<C>>;
 export type Handlers = { [C in Channel]: Handler<C> };
 
 /** The main-process services behind every channel of the contract, for one open workspace. */
@@ -58,7 +60,11 @@ function catalogTree(ws: Workspace): ChannelOutput<'catalog:tree'> {
  * channel and validates the input against the contract, runs the handler, and turns any failure
  * into a result. Nothing thrown here crosses the boundary.
  */
-export async function dispatch(handlers: Handlers, channel: unknown, input: unknown): Promise<Result<unknown>> {
+export async function dispatch(
+  handlers: Handlers,
+  channel: unknown,
+  input: unknown,
+): Promise<Result<unknown>> {
   if (!isChannel(channel)) return err('invalid-input', `unknown channel ${JSON.stringify(channel)}`);
   const parsed = contract[channel].input.safeParse(input ?? {});
   if (!parsed.success) {

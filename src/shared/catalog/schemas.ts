@@ -97,6 +97,8 @@ export const SliceData = z.object({
   index: z.number().int().nonnegative(),
   rows: z.number().int().positive(),
   cols: z.number().int().positive(),
-  hu: z.union([z.instanceof(Int16Array), z.instanceof(Float32Array)]),
+  hu: z.custom<Int16Array | Float32Array>((v) => v instanceof Int16Array || v instanceof Float32Array, {
+    message: 'expected Int16Array or Float32Array',
+  }),
 });
 export type SliceData = z.infer<typeof SliceData>;

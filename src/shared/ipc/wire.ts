@@ -39,7 +39,10 @@ export function encodeWire(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v instanceof Int16Array || v instanceof Float32Array || v instanceof Uint8Array) {
       const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-      return { $typed: v.constructor.name as TypedArrayName, base64: toBase64(bytes) } satisfies WireTypedArray;
+      return {
+        $typed: v.constructor.name as TypedArrayName,
+        base64: toBase64(bytes),
+      } satisfies WireTypedArray;
     }
     return v;
   });

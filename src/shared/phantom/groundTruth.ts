@@ -66,46 +66,52 @@ export const sliceTruthSchema = z.object({
   mimics: z.array(sliceMimicSchema),
 });
 
-export const thrombusTruthSchema = z.object({
-  id: idSchema,
-  side: sideSchema,
-  kind: thrombusKindSchema,
-  /** Segments it touches, cranial first. */
-  segments: z.array(veinSegmentSchema).min(1),
-  /** Inclusive slice indices (anatomical order); the thrombus is present on every slice in between. */
-  firstIndex: z.number().int().nonnegative(),
-  lastIndex: z.number().int().nonnegative(),
-  /** Mean attenuation of the filling defect before noise (HU). */
-  meanHu: z.number(),
-});
+export const thrombusTruthSchema = z
+  .object({
+    id: idSchema,
+    side: sideSchema,
+    kind: thrombusKindSchema,
+    /** Segments it touches, cranial first. */
+    segments: z.array(veinSegmentSchema).min(1),
+    /** Inclusive slice indices (anatomical order); the thrombus is present on every slice in between. */
+    firstIndex: z.number().int().nonnegative(),
+    lastIndex: z.number().int().nonnegative(),
+    /** Mean attenuation of the filling defect before noise (HU). */
+    meanHu: z.number(),
+  })
+  .refine((t) => t.firstIndex <= t.lastIndex, { message: 'firstIndex must not exceed lastIndex' });
 
-export const mimicTruthSchema = z.object({
-  id: idSchema,
-  kind: mimicKindSchema,
-  side: sideSchema,
-  firstIndex: z.number().int().nonnegative(),
-  lastIndex: z.number().int().nonnegative(),
-});
+export const mimicTruthSchema = z
+  .object({
+    id: idSchema,
+    kind: mimicKindSchema,
+    side: sideSchema,
+    firstIndex: z.number().int().nonnegative(),
+    lastIndex: z.number().int().nonnegative(),
+  })
+  .refine((m) => m.firstIndex <= m.lastIndex, { message: 'firstIndex must not exceed lastIndex' });
 
-export const patientTruthSchema = z.object({
-  patientId: z.string().min(1),
-  patientName: z.string().min(1),
-  /** Folder relative to the cohort folder, e.g. "P001". */
-  folder: z.string().min(1),
-  hasDvt: z.boolean(),
-  patientPosition: z.enum(['HFS', 'FFS']),
-  studyInstanceUid: z.string().min(1),
-  seriesInstanceUid: z.string().min(1),
-  rows: z.number().int().positive(),
-  columns: z.number().int().positive(),
-  /** In-plane spacing (mm), equal along rows and columns. */
-  pixelSpacingMm: z.number().positive(),
-  sliceThicknessMm: z.number().positive(),
-  thrombi: z.array(thrombusTruthSchema),
-  mimics: z.array(mimicTruthSchema),
-  /** One entry per slice, sorted by `index`. */
-  slices: z.array(sliceTruthSchema),
-});
+export const patientTruthSchema = z
+  .object({
+    patientId: z.string().min(1),
+    patientName: z.string().min(1),
+    /** Folder relative to the cohort folder, e.g. "P001". */
+    folder: z.string().min(1),
+    hasDvt: z.boolean(),
+    patientPosition: z.enum(['HFS', 'FFS']),
+    studyInstanceUid: z.string().min(1),
+    seriesInstanceUid: z.string().min(1),
+    rows: z.number().int().positive(),
+    columns: z.number().int().positive(),
+    /** In-plane spacing (mm), equal along rows and columns. */
+    pixelSpacingMm: z.number().positive(),
+    sliceThicknessMm: z.number().positive(),
+    thrombi: z.array(thrombusTruthSchema),
+    mimics: z.array(mimicTruthSchema),
+    /** One entry per slice, sorted by `index`. */
+    slices: z.array(sliceTruthSchema),
+  })
+  .refine((p) => p.hasDvt === p.thrombi.length > 0, { message: 'hasDvt must say whether there are thrombi' });
 
 export const groundTruthSchema = z.object({
   version: z.literal(GROUND_TRUTH_VERSION),

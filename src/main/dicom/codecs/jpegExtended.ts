@@ -1,8 +1,8 @@
-// Sequential (baseline/extended) Huffman JPEG decoder for 12- and 16-bit samples (16 is not in the
-// JPEG standard, but GDCM writes it). No maintained JavaScript decoder reproduces IJG libjpeg's
-// output for these (pdf.js's JpegImage returns 8-bit data), so this follows libjpeg's own steps:
-// Huffman decoding as jdhuff.c, the islow IDCT (jpegIdct.ts) and no colour conversion, as GDCM
-// decodes DICOM JPEG Extended.
+// Sequential (baseline/extended) Huffman JPEG decoder for 12-bit samples. No maintained JavaScript
+// decoder reproduces IJG libjpeg's 12-bit output (pdf.js's JpegImage returns 8-bit data), so this
+// follows libjpeg's own steps: Huffman decoding as jdhuff.c, the islow IDCT (jpegIdct.ts) and no
+// colour conversion, as GDCM decodes DICOM JPEG Extended. GDCM also writes non-standard 16-bit
+// lossy JPEG; we refuse it: where its encoder overflowed we could not reproduce GDCM's output.
 import type { DecodedImage } from './decodedImage';
 import { idctIslow, rangeLimit } from './jpegIdct';
 
@@ -105,7 +105,8 @@ interface Component {
   quantTable: number;
   blocksPerLine: number;
   blocksPerColumn: number;
-  coefficients: Int16Array; // 64 per block, natural order, not yet dequantised (C short, as JCOEF)
+  /** 64 per block, natural order, not yet dequantised; stored as libjpeg's JCOEF, a C short. */
+  coefficients: Int16Array;
   dcTable?: HuffmanTable;
   acTable?: HuffmanTable;
   pred: number;
@@ -256,7 +257,8 @@ export function decodeJpegExtended(b: Uint8Array): DecodedImage {
       restartInterval = u16(seg);
     } else if (marker === 0xc0 || marker === 0xc1) {
       precision = b[seg]!;
-      if (precision !== 12 && precision !== 16) throw new Error(`${precision}-bit lossy JPEG is not supported here`);
+      if (precision !== 12 && precision !== 16)
+        throw new Error(`${precision}-bit lossy JPEG is not supported here`);
       height = u16(seg + 1);
       width = u16(seg + 3);
       const n = b[seg + 5]!;
@@ -328,6 +330,7 @@ function toImage(
   const n = components.length;
   const out = new Uint16Array(width * height * n);
   const block = new Float64Array(64);
+  const range = rangeLimit(precision);
   components.forEach((c, ci) => {
     const q = quant[c.quantTable];
     if (!q) throw new Error('JPEG component uses an undefined quantisation table');

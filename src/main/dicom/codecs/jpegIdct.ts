@@ -1,9 +1,8 @@
-// The IJG "islow" integer inverse DCT (libjpeg jidctint.c as built for 12- and 16-bit samples),
-// reproduced operation for operation so lossy JPEG with more than 8 bits decodes to the same values
-// as GDCM's IJG-based codecs.
+// The IJG "islow" integer inverse DCT (libjpeg jidctint.c as built for 12-bit samples), reproduced
+// operation for operation so 12-bit lossy JPEG decodes to the same values as GDCM's IJG codec.
 
 const CONST_BITS = 13;
-const PASS1_BITS = 1; // builds for more than 8 bits keep 1 extra bit in the first pass (8-bit: 2)
+const PASS1_BITS = 1; // the 12-bit build keeps 1 extra bit in the first pass (8-bit: 2)
 const FIX_0_298631336 = 2446;
 const FIX_0_390180644 = 3196;
 const FIX_0_541196100 = 4433;
@@ -108,7 +107,13 @@ const row = new Float64Array(8); // pre-descale sums can pass 2^31; libjpeg keep
  * Inverse DCT of one dequantised 8x8 block (natural order) into `output` at `offset` with row
  * `stride`, range-limited with `range`.
  */
-export function idctIslow(coef: Float64Array, output: Uint16Array, offset: number, stride: number, range: RangeLimit): void {
+export function idctIslow(
+  coef: Float64Array,
+  output: Uint16Array,
+  offset: number,
+  stride: number,
+  range: RangeLimit,
+): void {
   // Pass 1: columns from input into the work array.
   for (let c = 0; c < 8; c++) {
     butterfly(
