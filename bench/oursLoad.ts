@@ -21,11 +21,7 @@ if (!series || report.errors.length > 0)
 
 // Load the whole series into one HU volume, in anatomical order, as the viewer and inference do.
 t = performance.now();
-const volume = new Int16Array(series.slices * series.rows * series.cols);
-for (let i = 0; i < series.slices; i++) {
-  const slice = await ws.series.slice(series.seriesUid, i);
-  volume.set(slice.hu, i * series.rows * series.cols);
-}
+const volume = (await ws.series.volume(series.seriesUid)).hu;
 const loadMs = performance.now() - t;
 let checksum = 0;
 for (let i = 0; i < volume.length; i++) checksum += volume[i] as number;

@@ -53,6 +53,6 @@ export function readHeader(ds: RawDataset, transferSyntaxUid: string | null): Di
     rescaleIntercept: ds1(0x0028, 0x1052) ?? 0,
     windowCenter: ds1(0x0028, 0x1050),
     windowWidth: ds1(0x0028, 0x1051),
-    hasPixelData: r.has(PIXEL_DATA),
+    hasPixelData: (r.element(PIXEL_DATA)?.valueLength ?? 0) > 0,
   };
 }

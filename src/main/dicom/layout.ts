@@ -99,6 +99,7 @@ export function detectLayout(b: Uint8Array): FileLayout {
   else if (b.length >= 4 && hasMagic(b, 0)) start = 4; // preamble missing, magic kept
   const { end, tsUid } = readMeta(b, start);
   const hasMeta = end > start;
+  if (start > 0 && end >= b.length) throw new DicomError('truncated: the file ends before its dataset');
   if (start === 0 && !hasMeta) {
     const le = plausibleFirstElement(b, 0, true);
     if (!le && !plausibleFirstElement(b, 0, false)) throw new DicomError('not a DICOM file');

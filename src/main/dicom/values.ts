@@ -22,10 +22,6 @@ export class ValueReader {
     return this.ds.elements.get(key);
   }
 
-  has(key: number): boolean {
-    return this.ds.elements.has(key);
-  }
-
   private rawString(key: number, decoder: TextDecoder): string {
     const e = this.ds.elements.get(key);
     if (!e || e.valueLength === 0) return '';

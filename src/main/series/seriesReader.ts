@@ -8,6 +8,17 @@ import { ByteLruCache } from './sliceCache';
 
 export class NotFoundError extends Error {}
 
+/** A whole series in HU, slices in anatomical order: value (z, y, x) at hu[(z · rows + y) · cols + x]. */
+export interface Volume {
+  rows: number;
+  cols: number;
+  slices: number;
+  hu: Int16Array | Float32Array;
+}
+
+/** Files read ahead of decoding when loading a volume: reading overlaps with decoding. */
+const READ_AHEAD = 6;
+
 /** Reads series geometry from the catalog and slice pixels (in HU) from the files, with a cache. */
 export class SeriesReader {
   private readonly cache: ByteLruCache<Int16Array | Float32Array>;
@@ -44,6 +55,40 @@ export class SeriesReader {
       })),
       synthetic,
     };
+  }
+
+  /** Loads every slice of a series into one array, reading files ahead of decoding. */
+  async volume(seriesUid: string, onProgress?: (done: number, total: number) => void): Promise<Volume> {
+    const row = this.store.series(seriesUid);
+    if (!row) throw new NotFoundError(`no series ${seriesUid} in this workspace`);
+    const instances = this.store.instancesOfSeries(seriesUid);
+    const size = row.rows * row.cols;
+    const reads = instances.map((inst) => () => readFile(inst.file_path));
+    const pending: Promise<Buffer>[] = reads.slice(0, READ_AHEAD).map((read) => read());
+    let hu: Int16Array | Float32Array | null = null;
+    for (const [z, inst] of instances.entries()) {
+      const next = reads[z + READ_AHEAD];
+      if (next) pending.push(next());
+      const bytes = await (pending[z] as Promise<Buffer>);
+      if (bytes.length !== inst.file_size) {
+        throw new Error(`${inst.file_path} changed on disk since it was imported; import it again`);
+      }
+      const values = toModalityValues(
+        parseDicom(bytes).decodeFrame(0),
+        inst.rescale_slope,
+        inst.rescale_intercept,
+      );
+      // The volume takes the type of its first slice; a float slice in an integer volume upgrades it.
+      if (hu === null)
+        hu =
+          values instanceof Int16Array
+            ? new Int16Array(size * instances.length)
+            : new Float32Array(size * instances.length);
+      else if (values instanceof Float32Array && hu instanceof Int16Array) hu = Float32Array.from(hu);
+      hu.set(values, z * size);
+      onProgress?.(z + 1, instances.length);
+    }
+    return { rows: row.rows, cols: row.cols, slices: instances.length, hu: hu ?? new Int16Array(0) };
   }
 
   async slice(seriesUid: string, index: number): Promise<SliceData> {
