@@ -46,7 +46,7 @@ export function assertRendererBuilt(): void {
 }
 
 /**
- * A small synthetic cohort on disk, an empty workspace (marked synthetic, as the demo workspace is),
+ * A small synthetic cohort on disk, an empty workspace,
  * the browser harness serving the built renderer, and Debian's Chromium with one page open on it.
  */
 export async function startUiFixture(options: {
@@ -69,9 +69,6 @@ export async function startUiFixture(options: {
   await writeFile(junkFile, 'this is not a DICOM file\n');
 
   const workspace = openWorkspace(join(dir, 'workspace'));
-  // Imported phantom data does not mark a workspace synthetic by itself (only the demo does); the
-  // banner is part of what this test checks, so mark it as the demo would.
-  workspace.catalog.setMeta('synthetic', 'true');
   const handlers = createHandlers(workspace);
   const harness = await startHarness({ handlers, rendererDir: RENDERER_DIR });
   await mkdir(SCREENSHOT_DIR, { recursive: true });

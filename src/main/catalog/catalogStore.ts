@@ -131,6 +131,9 @@ export function createCatalogStore(db: Db) {
       { patients: number; studies: number; series: number; instances: number }
     >(`SELECT (SELECT count(*) FROM patients) AS patients, (SELECT count(*) FROM studies) AS studies,
         (SELECT count(*) FROM series) AS series, (SELECT count(*) FROM instances) AS instances`),
+    seriesDescribedAs: db.prepare<[string], { n: number }>(
+      'SELECT count(*) AS n FROM series WHERE instr(description, ?) > 0',
+    ),
     getMeta: db.prepare<[string], { value: string }>('SELECT value FROM workspace_meta WHERE key = ?'),
     setMeta: db.prepare<[string, string]>(
       'INSERT INTO workspace_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
@@ -171,6 +174,8 @@ export function createCatalogStore(db: Db) {
     patientOfStudy: (uid: string) => s.patientOfStudy.get(uid),
     countSlices: (seriesUid: string) => s.countSlices.get(seriesUid)?.n ?? 0,
     counts: () => s.counts.get() ?? { patients: 0, studies: 0, series: 0, instances: 0 },
+    /** How many series have this text in their description. */
+    seriesDescribedAs: (text: string) => s.seriesDescribedAs.get(text)?.n ?? 0,
     getMeta: (key: string) => s.getMeta.get(key)?.value,
     setMeta: (key: string, value: string) => s.setMeta.run(key, value),
   };

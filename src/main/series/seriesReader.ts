@@ -4,6 +4,7 @@ import { SeriesUid, SopInstanceUid } from '../../shared/ids';
 import type { CatalogStore } from '../catalog/catalogStore';
 import { positionOf, toSeriesSummary } from '../catalog/seriesSummary';
 import { parseDicom, toModalityValues } from '../dicom';
+import { SYNTHETIC_DESCRIPTION } from '../phantom/headers';
 import { ByteLruCache } from './sliceCache';
 
 export class NotFoundError extends Error {}
@@ -53,7 +54,8 @@ export class SeriesReader {
         instanceNumber: inst.instance_number,
         position: positionOf(inst),
       })),
-      synthetic,
+      // The phantom marks what it writes; imported phantom data is synthetic in any workspace.
+      synthetic: synthetic || row.description.includes(SYNTHETIC_DESCRIPTION),
     };
   }
 

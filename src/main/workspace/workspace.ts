@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createCatalogStore, type CatalogStore } from '../catalog/catalogStore';
 import { openDatabase, type Db } from '../db/database';
+import { SYNTHETIC_DESCRIPTION } from '../phantom/headers';
 import { SeriesReader } from '../series/seriesReader';
 
 export const DATABASE_FILE = 'workspace.sqlite';
@@ -28,7 +29,8 @@ export function openWorkspace(dir: string): Workspace {
     catalog,
     series: new SeriesReader(catalog),
     isDemo: () => catalog.getMeta('demo') === 'true',
-    isSynthetic: () => catalog.getMeta('synthetic') === 'true',
+    isSynthetic: () =>
+      catalog.getMeta('synthetic') === 'true' || catalog.seriesDescribedAs(SYNTHETIC_DESCRIPTION) > 0,
     close: () => db.close(),
   };
 }
