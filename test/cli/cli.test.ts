@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { ImportReport } from '../../src/shared/catalog/schemas';
 import { tempDir } from '../import/fixtures';
 
 const dvt = (...args: string[]) => {
@@ -48,13 +49,10 @@ describe('dvt CLI', () => {
     const ws = join(dir, 'ws');
     const out = dvt('import', cohort, '--workspace', ws, '--json');
     expect(out.code).toBe(0);
-    const report = JSON.parse(out.stdout) as {
-      series: Record<string, unknown>[];
-      errors: { file: string; reason: string }[];
-    };
+    const report = JSON.parse(out.stdout) as ImportReport;
     expect(report.series).toHaveLength(2);
     for (const s of report.series) {
-      expect(Object.keys(s)).toEqual(
+      expect(Object.keys(s as Record<string, unknown>)).toEqual(
         expect.arrayContaining([
           'studyUid',
           'seriesUid',
@@ -80,19 +78,26 @@ describe('dvt CLI', () => {
         warnings: [],
       });
     }
-    // The ground-truth JSON beside the patient folders is not DICOM, and is listed as such.
-    expect(report.errors).toEqual([
+    // The ground-truth JSON beside the patient folders is recognised and stored, once.
+    expect(report.errors).toEqual([]);
+    expect(report.groundTruth).toEqual([
       {
         file: join(cohort, 'ground-truth.json'),
-        reason: expect.stringMatching(/not a DICOM file/i) as unknown,
+        patients: 2,
+        boxes: expect.any(Number) as number,
+        added: true,
       },
     ]);
-    expect(out.stderr).toMatch(/1 file\(s\) could not be imported/);
 
-    const again = JSON.parse(dvt('import', cohort, '--workspace', ws).stdout) as {
-      files: { unchanged: number };
-    };
-    expect(again.files.unchanged).toBe(20);
+    writeFileSync(join(cohort, 'notes.txt'), 'not DICOM');
+    const again = dvt('import', cohort, '--workspace', ws);
+    const second = JSON.parse(again.stdout) as ImportReport;
+    expect(second.files).toEqual({ added: 0, unchanged: 20, changed: 0, failed: 1 });
+    expect(second.groundTruth[0]?.added).toBe(false);
+    expect(second.errors).toEqual([
+      { file: join(cohort, 'notes.txt'), reason: expect.stringMatching(/not a DICOM file/i) as string },
+    ]);
+    expect(again.stderr).toMatch(/1 file\(s\) could not be imported/);
   });
 
   it('info prints the main header fields of one file', () => {

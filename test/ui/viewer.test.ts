@@ -97,9 +97,12 @@ describe('workspace browser and import', () => {
       'Synthetic demo data — not patient data',
     );
     const errors = await page.getByTestId('import-error').allInnerTexts();
-    // The junk file and the ground-truth JSON are not DICOM; each is listed with a reason.
-    expect(errors.some((e) => e.includes(fx.junkFile))).toBe(true);
-    expect(errors.some((e) => e.includes('ground-truth.json'))).toBe(true);
+    // The junk file is not DICOM and is listed with a reason; the cohort's ground truth is recognised.
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(fx.junkFile);
+    await expect(page.getByTestId('import-ground-truth').innerText()).resolves.toMatch(
+      /Ground truth of a generated cohort: 2 patients, \d+ boxes/,
+    );
     for (const e of errors)
       expect(e.split('\n').filter((l) => l.trim() !== '').length).toBeGreaterThanOrEqual(2);
     await page.screenshot({ path: join(SCREENSHOT_DIR, '01-import-report.png') });
@@ -321,6 +324,44 @@ describe('axial viewer', () => {
     for (let i = 0; i < SLICES - 1; i++) await page.keyboard.press('ArrowDown');
     await waitRendered(page, SLICES - 1, 'grey', VENOUS_WINDOW);
     await expectSliceNumber(SLICES);
+  });
+});
+
+describe('ground truth overlay', () => {
+  it('draws the generated thrombus box over its slice, and hides it on G', async () => {
+    const sick = fx.truth.patients.find((p) => p.hasDvt);
+    if (!sick) throw new Error('the phantom cohort has no patient with DVT');
+    const slice = sick.slices.find((s) => s.boxes.some((b) => b.label === 'DVT'));
+    const dvt = slice?.boxes.find((b) => b.label === 'DVT');
+    if (!slice || !dvt) throw new Error('no thrombus box in the ground truth');
+    await page.locator(`[data-testid="series-item"][data-series-uid="${sick.seriesInstanceUid}"]`).click();
+    await expectSliceNumber(1);
+    await page.getByTestId('slice-view').hover();
+    for (let i = 0; i < slice.index; i++) await page.keyboard.press('ArrowDown');
+    await expectSliceNumber(slice.index + 1);
+    await expect(page.getByTestId('reference-summary').innerText()).resolves.toMatch(
+      /DVT present.* 1 thrombus/,
+    );
+
+    const rect = page.locator('[data-testid="reference-box"][data-kind="DVT"]');
+    await expect(rect.count()).resolves.toBe(1);
+    const [x1, y1, x2, y2] = dvt.box;
+    const attrs = await rect.evaluate((el) =>
+      ['x', 'y', 'width', 'height'].map((a) => Number(el.getAttribute(a))),
+    );
+    expect(attrs).toEqual([x1, y1, x2 - x1, y2 - y1]);
+    // On screen, the box's corner sits on the image pixel corner it names.
+    const corner = await pagePointOfPixel(page, x1, y1);
+    const pixelSize = (await pagePointOfPixel(page, x1 + 1, y1)).x - corner.x;
+    const box = await rect.boundingBox();
+    expect(Math.abs((box?.x ?? NaN) - (corner.x - pixelSize / 2))).toBeLessThan(2);
+    expect(Math.abs((box?.y ?? NaN) - (corner.y - pixelSize / 2))).toBeLessThan(2);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, '07-ground-truth.png') });
+
+    await page.keyboard.press('g');
+    await expect(page.getByTestId('reference-overlay').count()).resolves.toBe(0);
+    await page.keyboard.press('g');
+    await expect(rect.count()).resolves.toBe(1);
   });
 });
 

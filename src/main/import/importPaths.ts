@@ -1,9 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { ImportError, ImportReport, SeriesSummary } from '../../shared/catalog/schemas';
 import type { CatalogStore, InstanceRow } from '../catalog/catalogStore';
 import { refreshSeries } from '../catalog/refreshSeries';
 import { loadSeriesSummary } from '../catalog/seriesSummary';
 import type { DicomHeader } from '../dicom';
+import { GROUND_TRUTH_FILE_NAME, importGroundTruth } from '../reference/importGroundTruth';
 import { readInstance, sha256 } from './readInstance';
 import { describeFsError, walkPaths } from './walkPaths';
 
@@ -42,9 +44,13 @@ export async function importPaths(
     counts.failed++;
   };
 
-  for (const [n, file] of files.entries()) {
+  // A generated cohort's ground truth travels with its DICOM files; it is read after them.
+  const truthFiles = files.filter((f) => basename(f) === GROUND_TRUTH_FILE_NAME);
+  const dicomFiles = files.filter((f) => basename(f) !== GROUND_TRUTH_FILE_NAME);
+
+  for (const [n, file] of dicomFiles.entries()) {
     options.signal?.throwIfAborted();
-    options.onProgress?.(n, files.length);
+    options.onProgress?.(n, dicomFiles.length);
     let bytes: Buffer;
     let mtimeMs: number;
     try {
@@ -137,13 +143,21 @@ export async function importPaths(
       },
     });
   }
-  options.onProgress?.(files.length, files.length);
+  options.onProgress?.(dicomFiles.length, dicomFiles.length);
 
   const touched = writeAccepted(store, accepted);
   const series = [...touched]
     .map((uid) => loadSeriesSummary(store, uid))
     .filter((s): s is SeriesSummary => s !== null);
-  return { series, errors, files: counts, changedFiles };
+  const groundTruth: ImportReport['groundTruth'] = [];
+  for (const file of truthFiles) {
+    try {
+      groundTruth.push({ file, ...(await importGroundTruth(store.db, file)) });
+    } catch (e) {
+      fail({ file, reason: e instanceof Error ? e.message.replace(`${file}: `, '') : String(e) });
+    }
+  }
+  return { series, errors, files: counts, changedFiles, groundTruth };
 }
 
 function shapeOfStoredSeries(store: CatalogStore, seriesUid: string) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { groundTruthSchema } from '../../shared/phantom/groundTruth';
 import type { Db } from '../db/database';
@@ -5,7 +6,12 @@ import type { Db } from '../db/database';
 export interface GroundTruthImport {
   patients: number;
   boxes: number;
+  /** False when this exact file was imported before (nothing new is stored). */
+  added: boolean;
 }
+
+/** The phantom writes its truth under this name beside the patient folders. */
+export const GROUND_TRUTH_FILE_NAME = 'ground-truth.json';
 
 /**
  * Stores a phantom cohort's ground-truth JSON as reference truth, in one transaction. Every slice
@@ -13,8 +19,11 @@ export interface GroundTruthImport {
  */
 export async function importGroundTruth(db: Db, file: string): Promise<GroundTruthImport> {
   let json: unknown;
+  let hash: string;
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    const text = await readFile(file, 'utf8');
+    hash = createHash('sha256').update(text).digest('hex');
+    json = JSON.parse(text);
   } catch (e) {
     throw new Error(`${file}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
@@ -28,8 +37,11 @@ export async function importGroundTruth(db: Db, file: string): Promise<GroundTru
   const known = db.prepare<[string, string], { n: number }>(
     'SELECT count(*) AS n FROM instances WHERE sop_uid = ? AND series_uid = ?',
   );
-  const insertSet = db.prepare<[string, string, string]>(
-    'INSERT INTO reference_sets (source, file_path, imported_at) VALUES (?, ?, ?)',
+  const existing = db.prepare<[string, string], { id: number }>(
+    'SELECT id FROM reference_sets WHERE file_path = ? AND content_hash = ?',
+  );
+  const insertSet = db.prepare<[string, string, string, string]>(
+    'INSERT INTO reference_sets (source, file_path, content_hash, imported_at) VALUES (?, ?, ?, ?)',
   );
   const insertPatient = db.prepare<[number, string, string, number]>(
     'INSERT INTO reference_patients (set_ref, patient_id, series_uid, has_dvt) VALUES (?, ?, ?, ?)',
@@ -38,8 +50,16 @@ export async function importGroundTruth(db: Db, file: string): Promise<GroundTru
     'INSERT INTO reference_boxes (set_ref, series_uid, sop_uid, kind, x1, y1, x2, y2) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   let boxes = 0;
+  const patients = parsed.data.patients.length;
+  if (existing.get(file, hash)) {
+    const count = parsed.data.patients.reduce(
+      (n, p) => n + p.slices.reduce((m, s) => m + s.boxes.length + s.mimics.length, 0),
+      0,
+    );
+    return { patients, boxes: count, added: false };
+  }
   db.transaction(() => {
-    const setRef = Number(insertSet.run('phantom', file, new Date().toISOString()).lastInsertRowid);
+    const setRef = Number(insertSet.run('phantom', file, hash, new Date().toISOString()).lastInsertRowid);
     for (const p of parsed.data.patients) {
       insertPatient.run(setRef, p.patientId, p.seriesInstanceUid, p.hasDvt ? 1 : 0);
       for (const s of p.slices) {
@@ -57,5 +77,5 @@ export async function importGroundTruth(db: Db, file: string): Promise<GroundTru
       }
     }
   })();
-  return { patients: parsed.data.patients.length, boxes };
+  return { patients, boxes, added: true };
 }

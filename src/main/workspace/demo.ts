@@ -1,7 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { importPaths } from '../import/importPaths';
-import { importGroundTruth } from '../reference/importGroundTruth';
 import { generateCohort } from '../phantom';
 import type { Workspace } from './workspace';
 
@@ -29,14 +28,14 @@ export async function ensureDemoWorkspace(ws: Workspace, options: DemoOptions = 
     seed: DEMO_SEED,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  const report = await importPaths(ws.catalog, cohort.files);
+  const report = await importPaths(ws.catalog, [outDir]);
   if (report.errors.length > 0) {
     const first = report.errors[0];
     throw new Error(
       `the demo cohort did not import cleanly (${report.errors.length} errors; first: ${first?.file}: ${first?.reason})`,
     );
   }
-  await importGroundTruth(ws.db, cohort.groundTruthPath);
+  if (report.groundTruth.length !== 1) throw new Error('the demo cohort came without its ground truth');
   ws.db.transaction(() => {
     ws.catalog.setMeta('demo', 'true');
     ws.catalog.setMeta('synthetic', 'true');

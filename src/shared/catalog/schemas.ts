@@ -42,6 +42,10 @@ export const ImportReport = z.object({
   }),
   /** Files already in the catalog whose content differs from what was imported before. */
   changedFiles: z.array(z.string()),
+  /** Ground-truth files of generated cohorts found among the imported files (stored as reference truth). */
+  groundTruth: z.array(
+    z.object({ file: z.string(), patients: z.number().int(), boxes: z.number().int(), added: z.boolean() }),
+  ),
 });
 export type ImportReport = z.infer<typeof ImportReport>;
 

@@ -7,7 +7,8 @@ export type ViewerAction =
   | { kind: 'zoom'; factor: number }
   | { kind: 'fit' }
   | { kind: 'window-preset'; preset: WindowPreset }
-  | { kind: 'toggle-three-slice' };
+  | { kind: 'toggle-three-slice' }
+  | { kind: 'toggle-reference' };
 
 export interface KeyLike {
   key: string;
@@ -26,6 +27,7 @@ export const ZOOM_STEP = 1.25;
  *   + / −  zoom               0  fit to window
  *   1 2 3  venous, soft-tissue, bone window
  *   T  toggle the 3-slice (model input) view
+ *   G  toggle the ground-truth overlay (generated data)
  */
 export function keyToAction(e: KeyLike): ViewerAction | null {
   if (e.altKey || e.metaKey) return null;
@@ -57,6 +59,9 @@ export function keyToAction(e: KeyLike): ViewerAction | null {
     case 't':
     case 'T':
       return { kind: 'toggle-three-slice' };
+    case 'g':
+    case 'G':
+      return { kind: 'toggle-reference' };
     default: {
       const preset = WINDOW_PRESETS.find((p) => p.key === e.key);
       return preset ? { kind: 'window-preset', preset } : null;

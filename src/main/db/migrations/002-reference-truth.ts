@@ -7,7 +7,9 @@ export const referenceTruth002 = {
       id INTEGER PRIMARY KEY,
       source TEXT NOT NULL,
       file_path TEXT NOT NULL,
-      imported_at TEXT NOT NULL
+      content_hash TEXT NOT NULL,
+      imported_at TEXT NOT NULL,
+      UNIQUE (file_path, content_hash)
     ) STRICT;
 
     CREATE TABLE reference_patients (

@@ -1,3 +1,4 @@
+import type { ReferenceKind } from '../../../shared/reference/schemas';
 import type { Vec3 } from '../../../shared/catalog/schemas';
 import type { WindowLevel } from '../../../shared/imaging/window';
 
@@ -20,3 +21,11 @@ export function formatWindow(w: WindowLevel): string {
 export function formatHu(hu: number | null): string {
   return hu === null ? '—' : `${Number.isInteger(hu) ? hu : hu.toFixed(1)} HU`;
 }
+
+/** How each kind of reference box is named on screen. */
+export const REFERENCE_LABELS: Record<ReferenceKind, string> = {
+  DVT: 'Thrombus (ground truth)',
+  vein: 'Vein',
+  mixing_artifact: 'Mimic: mixing artefact',
+  lymph_node: 'Mimic: lymph node',
+};

@@ -1,5 +1,6 @@
 import type { SeriesDetail, SliceData, Vec3 } from '../../../shared/catalog/schemas';
 import type { SeriesUid } from '../../../shared/ids';
+import type { ReferenceBox, SeriesReference } from '../../../shared/reference/schemas';
 import type { DvtApi } from '../../../shared/ipc/api';
 import { pixelToPatient } from '../../../shared/imaging/geometry';
 import type { ViewerAction } from '../../../shared/imaging/keymap';
@@ -55,6 +56,9 @@ export class ViewerState {
   /** Bumped when a slice the current view needs arrives, so that the view draws again. */
   arrivals = $state(0);
   sliceError = $state<string | null>(null);
+  /** Known truth of generated series (thrombi, veins, mimics), or null when the series has none. */
+  reference = $state.raw<SeriesReference | null>(null);
+  showReference = $state(true);
 
   readonly count = $derived(this.detail?.slices.length ?? 0);
   readonly cols = $derived(this.detail?.summary.cols ?? 0);
@@ -64,6 +68,11 @@ export class ViewerState {
     WINDOW_PRESETS.find((p) => p.level === this.window.level && p.width === this.window.width)?.name ?? null,
   );
   readonly cursor = $derived.by((): CursorReadout | null => this.readCursor());
+  /** Reference boxes on the slice on screen, thrombi last so that they draw on top. */
+  readonly referenceBoxes = $derived.by((): ReferenceBox[] => {
+    const boxes = this.reference?.boxes.filter((b) => b.sliceIndex === this.index) ?? [];
+    return boxes.sort((a, b) => Number(a.kind === 'DVT') - Number(b.kind === 'DVT'));
+  });
 
   private loader: SliceLoader<SliceData> | null = null;
   private openToken = 0;
@@ -109,6 +118,9 @@ export class ViewerState {
       },
     });
     this.loader.focus(0);
+    this.reference = null;
+    const ref = await this.api.invoke('series:reference', { seriesUid });
+    if (token === this.openToken && ref.ok && ref.value.hasDvt !== null) this.reference = ref.value;
   }
 
   /** The cached slice at `index`, if it has arrived. */
@@ -184,6 +196,9 @@ export class ViewerState {
         break;
       case 'toggle-three-slice':
         this.threeSlice = !this.threeSlice;
+        break;
+      case 'toggle-reference':
+        this.showReference = !this.showReference;
         break;
     }
   }
