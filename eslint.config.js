@@ -6,10 +6,12 @@ import svelteConfig from './svelte.config.js';
 
 // Layers (as VS Code and VolView do): shared is runtime-free, the renderer never reaches into main,
 // main never imports the renderer. Heavy dependencies are imported by one adapter file each.
-const adapterOnly = ['daikon', 'better-sqlite3', 'dcmjs', 'onnxruntime-node'].map((name) => ({
-  name,
-  message: `${name} is imported by its adapter file only`,
-}));
+const adapterOnly = ['daikon', 'better-sqlite3', 'dcmjs', 'onnxruntime-node', 'jpeg-lossless-decoder-js'].map(
+  (name) => ({
+    name,
+    message: `${name} is imported by its adapter file only`,
+  }),
+);
 const layerRule = (patterns, paths = adapterOnly) => ['error', { patterns, paths }];
 
 export default ts.config(
@@ -70,7 +72,12 @@ export default ts.config(
   },
   {
     // The adapters themselves may import their dependency.
-    files: ['src/main/dicom/daikonAdapter.ts', 'src/main/db/database.ts', 'src/main/phantom/dicomWriter.ts'],
+    files: [
+      'src/main/dicom/daikonAdapter.ts',
+      'src/main/db/database.ts',
+      'src/main/phantom/dicomWriter.ts',
+      'src/main/dicom/codecs/jpegLossless.ts',
+    ],
     rules: {
       'no-restricted-imports': layerRule(
         [{ group: ['**/renderer/**'], message: 'main does not import the renderer' }],

@@ -1,61 +1,77 @@
-// One measured run of our import + volume load, in its own process so that its peak memory is its own.
-// Usage: node --import tsx bench/oursLoad.ts SERIES_DIR WORKSPACE_DIR  → JSON on stdout.
+// One measured step of ours, in its own process so that its time and peak memory are its own.
+//   node --import tsx bench/oursLoad.ts import SERIES_DIR WORKSPACE_DIR  → import into a new workspace
+//   node --import tsx bench/oursLoad.ts load SERIES_DIR WORKSPACE_DIR    → open it, load the series as an HU volume
+//   node --import tsx bench/oursLoad.ts stages SERIES_DIR                → each stage alone over the files
+// Prints JSON on stdout.
 import { readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseDicom, toModalityValues } from '../src/main/dicom';
+import { parseDicom, toModalityValuesInto } from '../src/main/dicom';
 import { importPaths } from '../src/main/import/importPaths';
 import { sha256 } from '../src/main/import/readInstance';
+import { readWholeFileSync } from '../src/main/io/readWholeFile';
 import { openWorkspace } from '../src/main/workspace/workspace';
 
-const [seriesDir, workspaceDir] = process.argv.slice(2);
-if (!seriesDir || !workspaceDir) throw new Error('usage: oursLoad.ts SERIES_DIR WORKSPACE_DIR');
+const [step, seriesDir, workspaceDir] = process.argv.slice(2);
+if (!step || !seriesDir) throw new Error('usage: oursLoad.ts import|load|stages SERIES_DIR [WORKSPACE_DIR]');
+const peakRssMb = (): number => process.resourceUsage().maxRSS / 1024;
 
-const ws = openWorkspace(workspaceDir);
-let t = performance.now();
-const report = await importPaths(ws.catalog, [seriesDir]);
-const importMs = performance.now() - t;
-const series = report.series[0];
-if (!series || report.errors.length > 0)
-  throw new Error(`import failed: ${JSON.stringify(report.errors[0])}`);
-
-// Load the whole series into one HU volume, in anatomical order, as the viewer and inference do.
-t = performance.now();
-const volume = (await ws.series.volume(series.seriesUid)).hu;
-const loadMs = performance.now() - t;
-let checksum = 0;
-for (let i = 0; i < volume.length; i++) checksum += volume[i] as number;
-
-// Where the time goes: each stage alone over the same files.
-const files = readdirSync(seriesDir)
-  .filter((f) => f.endsWith('.dcm'))
-  .map((f) => join(seriesDir, f));
-const stage = { readMs: 0, hashMs: 0, parseMs: 0, decodeMs: 0, huMs: 0 };
-for (const f of files) {
-  let s = performance.now();
-  const bytes = await readFile(f);
-  stage.readMs += performance.now() - s;
-  s = performance.now();
-  sha256(bytes);
-  stage.hashMs += performance.now() - s;
-  s = performance.now();
-  const parsed = parseDicom(bytes);
-  stage.parseMs += performance.now() - s;
-  s = performance.now();
-  const stored = parsed.decodeFrame(0);
-  stage.decodeMs += performance.now() - s;
-  s = performance.now();
-  toModalityValues(stored, parsed.header.rescaleSlope, parsed.header.rescaleIntercept);
-  stage.huMs += performance.now() - s;
+async function importStep(dir: string): Promise<object> {
+  const ws = openWorkspace(dir);
+  const t = performance.now();
+  const report = await importPaths(ws.catalog, [seriesDir as string]);
+  const ms = performance.now() - t;
+  ws.close();
+  if (report.errors.length > 0) throw new Error(`import failed: ${JSON.stringify(report.errors[0])}`);
+  return { ms, slices: report.series[0]?.slices ?? 0, peakRssMb: peakRssMb() };
 }
-ws.close();
-process.stdout.write(
-  JSON.stringify({
-    importMs,
-    loadMs,
-    slices: series.slices,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
-    checksum,
-    stages: stage,
-  }),
-);
+
+async function loadStep(dir: string): Promise<object> {
+  const ws = openWorkspace(dir);
+  const series = ws.catalog
+    .allPatients()
+    .flatMap((p) =>
+      ws.catalog.studiesOfPatient(p.id).flatMap((s) => ws.catalog.seriesOfStudy(s.study_uid)),
+    )[0];
+  if (!series) throw new Error('no series in the workspace');
+  const t = performance.now();
+  const volume = await ws.series.volume(series.series_uid);
+  const ms = performance.now() - t;
+  let checksum = 0;
+  for (let i = 0; i < volume.hu.length; i++) checksum += volume.hu[i] as number;
+  ws.close();
+  return { ms, slices: volume.slices, peakRssMb: peakRssMb(), checksum };
+}
+
+function stagesStep(): object {
+  const files = readdirSync(seriesDir as string)
+    .filter((f) => f.endsWith('.dcm'))
+    .map((f) => join(seriesDir as string, f));
+  const stage = { read: 0, hash: 0, parse: 0, decode: 0, hu: 0 };
+  const scratch = new Int16Array(512 * 512);
+  for (const f of files) {
+    let s = performance.now();
+    const bytes = readWholeFileSync(f);
+    stage.read += performance.now() - s;
+    s = performance.now();
+    sha256(bytes);
+    stage.hash += performance.now() - s;
+    s = performance.now();
+    const parsed = parseDicom(bytes);
+    stage.parse += performance.now() - s;
+    s = performance.now();
+    const stored = parsed.decodeFrame(0);
+    stage.decode += performance.now() - s;
+    s = performance.now();
+    toModalityValuesInto(stored, parsed.header.rescaleSlope, parsed.header.rescaleIntercept, scratch);
+    stage.hu += performance.now() - s;
+  }
+  return stage;
+}
+
+const result =
+  step === 'import'
+    ? await importStep(workspaceDir as string)
+    : step === 'load'
+      ? await loadStep(workspaceDir as string)
+      : stagesStep();
+process.stdout.write(JSON.stringify(result));

@@ -346,7 +346,7 @@ describe('ground truth overlay', () => {
     const rect = page.locator('[data-testid="reference-box"][data-kind="DVT"]');
     await expect(rect.count()).resolves.toBe(1);
     const [x1, y1, x2, y2] = dvt.box;
-    const attrs = await rect.evaluate((el) =>
+    const attrs = await rect.evaluate((el: { getAttribute(name: string): string | null }) =>
       ['x', 'y', 'width', 'height'].map((a) => Number(el.getAttribute(a))),
     );
     expect(attrs).toEqual([x1, y1, x2 - x1, y2 - y1]);

@@ -2,5 +2,5 @@
 export { DicomError } from './errors';
 export type { DicomHeader, ParsedDicom, StoredPixels } from './types';
 export { parseDicom } from './parse';
-export { toModalityValues } from './modality';
+export { toModalityValues, toModalityValuesInto } from './modality';
 export { describeHeader } from './describe';

@@ -48,7 +48,8 @@ export function fromBigEndianBytes(
   count: number,
 ): StoredPixels {
   const size = Type.BYTES_PER_ELEMENT;
-  const out = bytes.slice(0, size * count);
+  // A copy of its own even when given a Buffer (whose slice() is a view).
+  const out = new Uint8Array(bytes.subarray(0, size * count));
   if (size === 2) {
     const w = new Uint16Array(out.buffer);
     for (let i = 0; i < w.length; i++) {

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ImportError, ImportReport, SeriesSummary } from '../../shared/catalog/schemas';
 import type { CatalogStore, InstanceRow } from '../catalog/catalogStore';
@@ -6,6 +6,7 @@ import { refreshSeries } from '../catalog/refreshSeries';
 import { loadSeriesSummary } from '../catalog/seriesSummary';
 import type { DicomHeader } from '../dicom';
 import { GROUND_TRUTH_FILE_NAME, importGroundTruth } from '../reference/importGroundTruth';
+import { readWholeFileSync } from '../io/readWholeFile';
 import { readInstance, sha256 } from './readInstance';
 import { describeFsError, walkPaths } from './walkPaths';
 
@@ -51,10 +52,10 @@ export async function importPaths(
   for (const [n, file] of dicomFiles.entries()) {
     options.signal?.throwIfAborted();
     options.onProgress?.(n, dicomFiles.length);
-    let bytes: Buffer;
+    let bytes: Uint8Array;
     let mtimeMs: number;
     try {
-      const info = await stat(file);
+      const info = statSync(file);
       mtimeMs = info.mtimeMs;
       const known = store.instanceByPath(file);
       // Same size and modification time as when imported: nothing to read.
@@ -62,7 +63,10 @@ export async function importPaths(
         counts.unchanged++;
         continue;
       }
-      bytes = await readFile(file);
+      // Synchronous reads are about twice as fast here as async ones (see SeriesReader.volume);
+      // yielding every few files keeps the process answering other calls.
+      if (n % 8 === 7) await new Promise((resolve) => setImmediate(resolve));
+      bytes = readWholeFileSync(file);
     } catch (e) {
       fail({ file, reason: describeFsError(e) });
       continue;

@@ -1,9 +1,10 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { SeriesDetail, SliceData } from '../../shared/catalog/schemas';
 import { SeriesUid, SopInstanceUid } from '../../shared/ids';
 import type { CatalogStore } from '../catalog/catalogStore';
 import { positionOf, toSeriesSummary } from '../catalog/seriesSummary';
-import { parseDicom, toModalityValues } from '../dicom';
+import { parseDicom, toModalityValues, toModalityValuesInto } from '../dicom';
+import { readWholeFile, readWholeFileSync } from '../io/readWholeFile';
 import { SYNTHETIC_DESCRIPTION } from '../phantom/headers';
 import { ByteLruCache } from './sliceCache';
 
@@ -17,8 +18,8 @@ export interface Volume {
   hu: Int16Array | Float32Array;
 }
 
-/** Files read ahead of decoding when loading a volume: reading overlaps with decoding. */
-const READ_AHEAD = 6;
+/** Slices loaded between two yields to the event loop (about 10 ms of work). */
+const YIELD_EVERY = 8;
 
 /** Reads series geometry from the catalog and slice pixels (in HU) from the files, with a cache. */
 export class SeriesReader {
@@ -59,38 +60,41 @@ export class SeriesReader {
     };
   }
 
-  /** Loads every slice of a series into one array, reading files ahead of decoding. */
+  /**
+   * Loads every slice of a series into one array. Files are read synchronously, which on a 2-core
+   * machine is about twice as fast as overlapping async reads with decoding (the thread pool and the
+   * decoder fight for the same cores); the loop yields to the event loop every few slices so that
+   * other calls are still answered.
+   */
   async volume(seriesUid: string, onProgress?: (done: number, total: number) => void): Promise<Volume> {
     const row = this.store.series(seriesUid);
     if (!row) throw new NotFoundError(`no series ${seriesUid} in this workspace`);
     const instances = this.store.instancesOfSeries(seriesUid);
     const size = row.rows * row.cols;
-    const reads = instances.map((inst) => () => readFile(inst.file_path));
-    const pending: Promise<Buffer>[] = reads.slice(0, READ_AHEAD).map((read) => read());
-    let hu: Int16Array | Float32Array | null = null;
+    // HU go straight into the volume; a slice that needs floats turns the volume into floats.
+    let ints: Int16Array | null = new Int16Array(size * instances.length);
+    let floats: Float32Array | null = null;
     for (const [z, inst] of instances.entries()) {
-      const next = reads[z + READ_AHEAD];
-      if (next) pending.push(next());
-      const bytes = await (pending[z] as Promise<Buffer>);
+      if (z % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
+      const bytes = readWholeFileSync(inst.file_path);
       if (bytes.length !== inst.file_size) {
         throw new Error(`${inst.file_path} changed on disk since it was imported; import it again`);
       }
-      const values = toModalityValues(
-        parseDicom(bytes).decodeFrame(0),
-        inst.rescale_slope,
-        inst.rescale_intercept,
-      );
-      // The volume takes the type of its first slice; a float slice in an integer volume upgrades it.
-      if (hu === null)
-        hu =
-          values instanceof Int16Array
-            ? new Int16Array(size * instances.length)
-            : new Float32Array(size * instances.length);
-      else if (values instanceof Float32Array && hu instanceof Int16Array) hu = Float32Array.from(hu);
-      hu.set(values, z * size);
+      const stored = parseDicom(bytes).decodeFrame(0);
+      const target = ints?.subarray(z * size, (z + 1) * size);
+      if (!target || !toModalityValuesInto(stored, inst.rescale_slope, inst.rescale_intercept, target)) {
+        floats ??= ints ? Float32Array.from(ints) : new Float32Array(size * instances.length);
+        ints = null;
+        floats.set(toModalityValues(stored, inst.rescale_slope, inst.rescale_intercept), z * size);
+      }
       onProgress?.(z + 1, instances.length);
     }
-    return { rows: row.rows, cols: row.cols, slices: instances.length, hu: hu ?? new Int16Array(0) };
+    return {
+      rows: row.rows,
+      cols: row.cols,
+      slices: instances.length,
+      hu: floats ?? ints ?? new Int16Array(0),
+    };
   }
 
   async slice(seriesUid: string, index: number): Promise<SliceData> {
@@ -105,7 +109,7 @@ export class SeriesReader {
       if (info.size !== inst.file_size) {
         throw new Error(`${inst.file_path} changed on disk since it was imported; import it again`);
       }
-      const parsed = parseDicom(await readFile(inst.file_path));
+      const parsed = parseDicom(await readWholeFile(inst.file_path));
       hu = toModalityValues(parsed.decodeFrame(0), inst.rescale_slope, inst.rescale_intercept);
       this.cache.set(key, hu);
     }
