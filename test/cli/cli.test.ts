@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -116,6 +116,32 @@ describe('dvt CLI', () => {
     expect(out.stdout).toBe('');
     expect(out.stderr).toContain(bad);
     expect(out.stderr).toMatch(/not a DICOM file/i);
+  });
+
+  it('serve prints a loopback URL with a token, answers the contract, and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, ['bin/dvt.mjs', 'serve', '--workspace', join(dir, 'ws')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('\n')) resolve(out.split('\n')[0] ?? '');
+      });
+      child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+    });
+    const { url, port } = JSON.parse(line) as { url: string; port: number };
+    expect(url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/#token=`));
+    const token = new URL(url).hash.replace('#token=', '');
+    const res = await fetch(`http://127.0.0.1:${port}/api/invoke/workspace:info`, {
+      method: 'POST',
+      headers: { 'x-dvt-token': token },
+      body: '{}',
+    });
+    expect(((await res.json()) as { value: { counts: { series: number } } }).value.counts.series).toBe(2);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 
   it('answers usage errors with exit code 2', () => {

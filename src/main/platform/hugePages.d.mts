@@ -1,0 +1,3 @@
+export declare const HUGE_PAGES_TUNABLE: string;
+export declare function withHugePages(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+export declare function wantsHugePages(): boolean;
