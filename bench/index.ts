@@ -13,6 +13,8 @@ const PYTHON = '/usr/bin/python3';
 
 interface Step {
   ms: number;
+  /** Load steps: the same slices one by one through the viewer's series:slice handler. */
+  sliceMs?: number;
   slices: number;
   peakRssMb: number;
   checksum?: number;
@@ -92,10 +94,8 @@ if (load.checksum !== ref.checksum) {
 const refMs = median(refs.map((x) => x.ms));
 const loadMs = median(loads.map((x) => x.ms));
 const importMs = median(imports.map((x) => x.ms));
-const row = (name: string, ms: number, mem: number, ratio: string) =>
-  `| ${name.padEnd(43)} | ${ms.toFixed(0).padStart(8)} | ${(ms / SLICES).toFixed(2).padStart(8)} | ${mem
-    .toFixed(0)
-    .padStart(8)} | ${ratio.padStart(14)} |`;
+const row = (name: string, ms: number, mem: number | null, ratio: string) =>
+  `| ${name.padEnd(43)} | ${ms.toFixed(0).padStart(8)} | ${(ms / SLICES).toFixed(2).padStart(8)} | ${(mem === null ? '–' : mem.toFixed(0)).padStart(8)} | ${ratio.padStart(14)} |`;
 const faster = (ms: number): string => `${(refMs / ms).toFixed(2)}× faster`;
 console.log(
   `\nImport and load a ${SLICES}-slice 512×512 CT series (median of ${RUNS} runs, each step in its own process, same files)\n`,
@@ -110,6 +110,8 @@ console.log(
 console.log(
   row('ours: load series → HU volume', loadMs, median(loads.map((x) => x.peakRssMb)), faster(loadMs)),
 );
+const viewerMs = median(loads.map((x) => x.sliceMs ?? NaN));
+console.log(row('ours: viewer path, series:slice one by one', viewerMs, null, faster(viewerMs)));
 const plainMs = median(plainLoads.map((x) => x.ms));
 console.log(
   row('ours: load, without huge pages', plainMs, median(plainLoads.map((x) => x.peakRssMb)), faster(plainMs)),

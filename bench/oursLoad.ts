@@ -7,9 +7,11 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDicom, toModalityValuesInto } from '../src/main/dicom';
 import { importPaths } from '../src/main/import/importPaths';
-import { sha256 } from '../src/main/import/readInstance';
+import { sha256 } from '../src/main/io/sha256';
 import { readWholeFileSync } from '../src/main/io/readWholeFile';
+import { createHandlers } from '../src/main/services/handlers';
 import { openWorkspace } from '../src/main/workspace/workspace';
+import { SeriesUid } from '../src/shared/ids';
 
 const [step, seriesDir, workspaceDir] = process.argv.slice(2);
 if (!step || !seriesDir) throw new Error('usage: oursLoad.ts import|load|stages SERIES_DIR [WORKSPACE_DIR]');
@@ -36,10 +38,23 @@ async function loadStep(dir: string): Promise<object> {
   const t = performance.now();
   const volume = await ws.series.volume(series.series_uid);
   const ms = performance.now() - t;
+  // Sum of each slice's HU times its 1-based position: a misordered volume gives another value.
+  const size = volume.rows * volume.cols;
   let checksum = 0;
-  for (let i = 0; i < volume.hu.length; i++) checksum += volume.hu[i] as number;
+  for (let z = 0; z < volume.slices; z++) {
+    let sliceSum = 0;
+    for (let i = z * size; i < (z + 1) * size; i++) sliceSum += volume.hu[i] as number;
+    checksum += sliceSum * (z + 1);
+  }
+  // The viewer's path: slice by slice through the series:slice handler (async reads, cache).
+  const handlers = createHandlers(ws);
+  const t2 = performance.now();
+  for (let z = 0; z < volume.slices; z++) {
+    await handlers['series:slice']({ seriesUid: SeriesUid.parse(series.series_uid), index: z });
+  }
+  const sliceMs = performance.now() - t2;
   ws.close();
-  return { ms, slices: volume.slices, peakRssMb: peakRssMb(), checksum };
+  return { ms, sliceMs, slices: volume.slices, peakRssMb: peakRssMb(), checksum };
 }
 
 function stagesStep(): object {

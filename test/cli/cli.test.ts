@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../src/shared/catalog/schemas';
@@ -98,6 +98,15 @@ describe('dvt CLI', () => {
       { file: join(cohort, 'notes.txt'), reason: expect.stringMatching(/not a DICOM file/i) as string },
     ]);
     expect(again.stderr).toMatch(/1 file\(s\) could not be imported/);
+  });
+
+  it('import exits 1 when nothing could be imported, still printing the report', () => {
+    const junk = join(dir, 'junk');
+    mkdirSync(junk);
+    writeFileSync(join(junk, 'a.dcm'), 'not DICOM');
+    const out = dvt('import', junk, '--workspace', join(dir, 'ws-junk'));
+    expect(out.code).toBe(1);
+    expect((JSON.parse(out.stdout) as ImportReport).errors).toHaveLength(1);
   });
 
   it('info prints the main header fields of one file', () => {

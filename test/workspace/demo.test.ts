@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importPaths } from '../../src/main/import/importPaths';
+import { generateCohort } from '../../src/main/phantom';
 import { createHandlers, dispatch, type Handlers } from '../../src/main/services/handlers';
-import { ensureDemoWorkspace } from '../../src/main/workspace/demo';
+import { DEMO_STARTED_KEY, ensureDemoWorkspace } from '../../src/main/workspace/demo';
 import { openWorkspace, type Workspace } from '../../src/main/workspace/workspace';
 import type { CatalogTree } from '../../src/shared/catalog/schemas';
 import type { SeriesReference } from '../../src/shared/reference/schemas';
@@ -73,4 +75,50 @@ describe('demo workspace', () => {
       expect(sum / 9).toBeLessThan(90);
     }
   });
+});
+
+describe('an unfinished demo', () => {
+  /** A workspace holding a small imported cohort (2 patients × 10 slices, with its ground truth). */
+  async function workspaceWithData(): Promise<Workspace> {
+    const root = tempDir('dvt-demo-retry-');
+    const cohortDir = join(root, 'cohort');
+    await generateCohort({ outDir: cohortDir, patients: 2, seed: 77, slicesPerPatient: 10 });
+    const w = openWorkspace(join(root, 'ws'));
+    const report = await importPaths(w.catalog, [cohortDir]);
+    expect(report.errors).toEqual([]);
+    expect(w.catalog.counts().instances).toBe(20);
+    return w;
+  }
+
+  const referenceSeries = (w: Workspace): number =>
+    (w.db.prepare('SELECT COUNT(*) AS n FROM reference_patients').get() as { n: number }).n;
+
+  it('is discarded and made again on the next start', async () => {
+    // What a first start leaves when it fails after the import: rows, the start mark, no 'demo' flag.
+    const w = await workspaceWithData();
+    try {
+      w.catalog.setMeta(DEMO_STARTED_KEY, '2026-01-01T00:00:00.000Z');
+      expect(await ensureDemoWorkspace(w)).toBe(true);
+      expect(w.catalog.counts()).toEqual({ patients: 10, studies: 10, series: 10, instances: 600 });
+      expect(referenceSeries(w)).toBe(10);
+      expect(w.isDemo()).toBe(true);
+      // Finished now: a further start leaves it alone.
+      expect(await ensureDemoWorkspace(w)).toBe(false);
+      expect(w.catalog.counts().instances).toBe(600);
+    } finally {
+      w.close();
+    }
+  }, 180_000);
+
+  it('is never assumed where data came without the start mark (the user imported it)', async () => {
+    const w = await workspaceWithData();
+    try {
+      expect(await ensureDemoWorkspace(w)).toBe(false);
+      expect(w.catalog.counts().instances).toBe(20);
+      expect(referenceSeries(w)).toBe(2);
+      expect(w.catalog.getMeta(DEMO_STARTED_KEY)).toBeUndefined();
+    } finally {
+      w.close();
+    }
+  }, 60_000);
 });

@@ -45,3 +45,11 @@ export function optionalInt(
   }
   return n;
 }
+
+/** A command's JSON output with a non-zero exit code (e.g. an import where every file failed). */
+export class OutputWithExitCode {
+  constructor(
+    readonly output: unknown,
+    readonly exitCode: number,
+  ) {}
+}

@@ -14,7 +14,7 @@ import {
 import { createHandlers } from '../services/handlers';
 import { ensureDemoWorkspace } from '../workspace/demo';
 import { openWorkspace, type Workspace } from '../workspace/workspace';
-import { optionalInt, parseCommand, requireString, UsageError } from './args';
+import { optionalInt, OutputWithExitCode, parseCommand, requireString, UsageError } from './args';
 
 interface Command {
   usage: string;
@@ -60,7 +60,9 @@ export const commands: Record<string, Command> = {
           `dvt import: ${report.errors.length} file(s) could not be imported (see "errors")\n`,
         );
       }
-      return report;
+      // Nothing imported and nothing already there: the import failed as a whole.
+      const nothing = report.files.added + report.files.changed + report.files.unchanged === 0;
+      return nothing && report.errors.length > 0 ? new OutputWithExitCode(report, 1) : report;
     },
   },
   info: {

@@ -1,5 +1,5 @@
 import { commands, usage } from './commands';
-import { UsageError } from './args';
+import { OutputWithExitCode, UsageError } from './args';
 
 /**
  * `dvt COMMAND …`: JSON on stdout, progress and errors on stderr, exit 0 on success, 1 on failure,
@@ -17,9 +17,10 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const output = await command.run(rest);
+    const result = await command.run(rest);
+    const output = result instanceof OutputWithExitCode ? result.output : result;
     if (output !== undefined) process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
-    return 0;
+    return result instanceof OutputWithExitCode ? result.exitCode : 0;
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`dvt ${name}: ${e.message}\nusage: ${command.usage}\n`);

@@ -1,16 +1,20 @@
 // Electron entry: the window, the IPC registration and nothing else. Everything it serves lives in
 // plain-Node modules (workspace, services) that the CLI and the browser harness share.
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, session } from 'electron';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { app, BrowserWindow, dialog, session, type WebContents } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { createHandlers, type Handlers } from '../services/handlers';
 import { ensureDemoWorkspace } from '../workspace/demo';
 import { openWorkspace, type Workspace } from '../workspace/workspace';
 import { registerIpc } from './ipc';
+import { appPageMatcher, isTrustedSender } from './sender';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rendererUrl = process.env['ELECTRON_RENDERER_URL'];
+/** The built page. The window loads exactly this URL, and IPC trusts only frames that show it. */
+const indexFile = pathToFileURL(join(here, '../renderer/index.html'));
+const isAppPage = appPageMatcher({ indexFile, devServerUrl: rendererUrl });
 
 function workspaceDirFromArgs(): { dir: string; demo: boolean } {
   const i = process.argv.indexOf('--workspace');
@@ -44,33 +48,64 @@ function createWindow(): BrowserWindow {
   // The app never opens other windows or navigates away from its own page.
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-navigate', (event) => event.preventDefault());
-  if (rendererUrl) void win.loadURL(rendererUrl);
-  else void win.loadFile(join(here, '../renderer/index.html'));
+  void win.loadURL(rendererUrl ?? indexFile.href);
   return win;
 }
 
-void app.whenReady().then(() => {
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({
-      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+// One app per user: the workspace database and the demo folder are not made for two writers, and a
+// second start while the first is still generating the demo would generate it again over it.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let mainWindow: BrowserWindow | null = null;
+  app.on('second-instance', () => {
+    if (!mainWindow || mainWindow.isDestroyed()) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  void app.whenReady().then(() => {
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      callback({
+        responseHeaders: {
+          ...details.responseHeaders,
+          'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
+        },
+      });
+    });
+    // The viewer needs no camera, notifications, geolocation or the like: refuse every request,
+    // and answer "denied" to the page's permission queries, rather than Electron's default of granting.
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    session.defaultSession.setPermissionCheckHandler(() => false);
+
+    const ready = prepare();
+    ready.catch((e: unknown) => {
+      dialog.showErrorBox(
+        'DVT Workstation could not open its workspace',
+        e instanceof Error ? e.message : String(e),
+      );
+      app.quit();
+    });
+    // A promise of its own, derived from `ready`: when preparing fails it rejects too, and nobody
+    // may await it before the app quits. Mark it handled here (the failure is shown in the dialog
+    // above); it still rejects for every IPC call that awaits it, which registerIpc turns into an
+    // 'internal' error Result.
+    const handlers = ready.then((r) => r.handlers);
+    handlers.catch(() => undefined);
+
+    mainWindow = createWindow();
+    // Held apart from the window object, which is destroyed when closed; the check then refuses
+    // every call (a destroyed webContents is never trusted).
+    const contents: WebContents = mainWindow.webContents;
+    registerIpc(handlers, (event) => isTrustedSender(event, contents, isAppPage));
+    app.on('before-quit', () => {
+      // The failure, if any, was reported above; there is then no workspace to close.
+      void ready.then(
+        (r) => r.ws.close(),
+        () => undefined,
+      );
     });
   });
-  const ready = prepare();
-  ready.catch((e: unknown) => {
-    dialog.showErrorBox(
-      'DVT Workstation could not open its workspace',
-      e instanceof Error ? e.message : String(e),
-    );
-    app.quit();
-  });
-  const win = createWindow();
-  registerIpc(
-    ready.then((r) => r.handlers),
-    (url) => url === win.webContents.getURL(),
-  );
-  app.on('before-quit', () => {
-    void ready.then((r) => r.ws.close());
-  });
-});
 
-app.on('window-all-closed', () => app.quit());
+  app.on('window-all-closed', () => app.quit());
+}

@@ -4,10 +4,11 @@ import type { ImportError, ImportReport, SeriesSummary } from '../../shared/cata
 import type { CatalogStore, InstanceRow } from '../catalog/catalogStore';
 import { refreshSeries } from '../catalog/refreshSeries';
 import { loadSeriesSummary } from '../catalog/seriesSummary';
-import type { DicomHeader } from '../dicom';
-import { GROUND_TRUTH_FILE_NAME, importGroundTruth } from '../reference/importGroundTruth';
 import { readWholeFileSync } from '../io/readWholeFile';
-import { readInstance, sha256 } from './readInstance';
+import { sha256 } from '../io/sha256';
+import { GROUND_TRUTH_FILE_NAME, importGroundTruth } from '../reference/importGroundTruth';
+import { acceptCandidates, type Candidate } from './acceptCandidates';
+import { readInstance } from './readInstance';
 import { describeFsError, walkPaths } from './walkPaths';
 
 export interface ImportOptions {
@@ -15,19 +16,17 @@ export interface ImportOptions {
   signal?: AbortSignal;
 }
 
-interface Accepted {
-  path: string;
-  header: DicomHeader;
-  row: InstanceRow;
-  replaces: InstanceRow | undefined;
-}
-
-const ORIENTATION_TOLERANCE = 1e-4;
+/** No CT slice comes near this; a bigger file in a chosen folder (a video, an archive) is not read. */
+export const MAX_FILE_BYTES = 1024 ** 3;
+/** Files read between two yields to the event loop. */
+const YIELD_EVERY = 8;
 
 /**
  * Imports DICOM files and folders into the catalog. Each file is checked on its own; bad files are
- * listed with a reason and the rest goes on. All catalog writes happen in one transaction at the
- * end, so an import either lands whole or leaves the catalog as it was.
+ * listed with a reason and the rest goes on. Files are read first, then checked against each other
+ * and the catalog, then written in one transaction: an import lands whole or not at all.
+ * A file already in the catalog whose content changed is re-read; if the new content cannot be
+ * imported, its old entry is removed (it no longer describes the file).
  */
 export async function importPaths(
   store: CatalogStore,
@@ -35,124 +34,103 @@ export async function importPaths(
   options: ImportOptions = {},
 ): Promise<ImportReport> {
   const { files, errors } = await walkPaths(paths);
-  const accepted: Accepted[] = [];
-  const acceptedBySop = new Map<string, string>();
-  const seriesShape = new Map<string, { rows: number; cols: number; orientation: number[] | null }>();
+  // A generated cohort's ground truth travels with its DICOM files; it is read after them.
+  const truthFiles = files.filter((f) => basename(f) === GROUND_TRUTH_FILE_NAME);
+  const dicomFiles = files.filter((f) => basename(f) !== GROUND_TRUTH_FILE_NAME);
   const counts = { added: 0, unchanged: 0, changed: 0, failed: errors.length };
-  const changedFiles: string[] = [];
+  const candidates: Candidate[] = [];
+  const stale = new Map<string, InstanceRow>(); // catalogued files whose content changed
+  const touched: { path: string; mtimeMs: number }[] = [];
   const fail = (error: ImportError): void => {
     errors.push(error);
     counts.failed++;
   };
 
-  // A generated cohort's ground truth travels with its DICOM files; it is read after them.
-  const truthFiles = files.filter((f) => basename(f) === GROUND_TRUTH_FILE_NAME);
-  const dicomFiles = files.filter((f) => basename(f) !== GROUND_TRUTH_FILE_NAME);
-
   for (const [n, file] of dicomFiles.entries()) {
     options.signal?.throwIfAborted();
     options.onProgress?.(n, dicomFiles.length);
+    // Synchronous reads are about twice as fast here as async ones (see SeriesReader.volume);
+    // yielding every few files keeps the process answering other calls.
+    if (n % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
+    const known = store.instanceByPath(file);
     let bytes: Uint8Array;
     let mtimeMs: number;
     try {
       const info = statSync(file);
       mtimeMs = info.mtimeMs;
-      const known = store.instanceByPath(file);
       // Same size and modification time as when imported: nothing to read.
       if (known && known.file_size === info.size && known.mtime_ms === mtimeMs) {
         counts.unchanged++;
         continue;
       }
-      // Synchronous reads are about twice as fast here as async ones (see SeriesReader.volume);
-      // yielding every few files keeps the process answering other calls.
-      if (n % 8 === 7) await new Promise((resolve) => setImmediate(resolve));
+      if (info.size > MAX_FILE_BYTES) {
+        fail({ file, reason: `${Math.round(info.size / 1024 ** 2)} MB is too large for a DICOM image` });
+        continue;
+      }
       bytes = readWholeFileSync(file);
     } catch (e) {
       fail({ file, reason: describeFsError(e) });
       continue;
     }
     const hash = sha256(bytes);
-    const known = store.instanceByPath(file);
     if (known && known.content_hash === hash) {
-      store.touchInstance(file, mtimeMs);
+      touched.push({ path: file, mtimeMs });
       counts.unchanged++;
       continue;
     }
+    if (known) stale.set(file, known);
     const read = readInstance(bytes);
     if (!read.ok) {
-      fail({ file, reason: read.reason });
-      continue;
-    }
-    const h = read.header;
-    const duplicateOf =
-      acceptedBySop.get(h.sopInstanceUid) ?? store.instanceBySop(h.sopInstanceUid)?.file_path;
-    if (duplicateOf !== undefined && duplicateOf !== file) {
       fail({
         file,
-        reason: `duplicate SOPInstanceUID ${h.sopInstanceUid} (already imported from ${duplicateOf})`,
+        reason: known ? `${read.reason}; its earlier version was removed from the catalog` : read.reason,
       });
       continue;
     }
-    const shape = seriesShape.get(h.seriesInstanceUid) ?? shapeOfStoredSeries(store, h.seriesInstanceUid);
-    if (shape) {
-      if (shape.rows !== h.rows || shape.cols !== h.columns) {
-        fail({
-          file,
-          reason: `slice size ${h.columns}×${h.rows} differs from the series' ${shape.cols}×${shape.rows} (series ${h.seriesInstanceUid})`,
-        });
-        continue;
-      }
-      if (!sameOrientation(shape.orientation, h.imageOrientationPatient)) {
-        fail({
-          file,
-          reason: `ImageOrientationPatient differs from the rest of series ${h.seriesInstanceUid}`,
-        });
-        continue;
-      }
-    } else {
-      seriesShape.set(h.seriesInstanceUid, {
-        rows: h.rows,
-        cols: h.columns,
-        orientation: h.imageOrientationPatient,
-      });
-    }
-    acceptedBySop.set(h.sopInstanceUid, file);
-    if (known) {
-      counts.changed++;
-      changedFiles.push(file);
-    } else {
-      counts.added++;
-    }
-    accepted.push({
-      path: file,
-      header: h,
-      replaces: known,
-      row: {
-        sop_uid: h.sopInstanceUid,
-        series_uid: h.seriesInstanceUid,
-        file_path: file,
-        file_size: bytes.length,
-        mtime_ms: mtimeMs,
-        content_hash: hash,
-        transfer_syntax: h.transferSyntaxUid,
-        instance_number: h.instanceNumber,
-        pos_x: h.imagePositionPatient?.[0] ?? null,
-        pos_y: h.imagePositionPatient?.[1] ?? null,
-        pos_z: h.imagePositionPatient?.[2] ?? null,
-        rescale_slope: h.rescaleSlope,
-        rescale_intercept: h.rescaleIntercept,
-        hu_min: read.huMin,
-        hu_max: read.huMax,
-        slice_index: null,
-      },
+    candidates.push({
+      file,
+      header: read.header,
+      hash,
+      size: bytes.length,
+      mtimeMs,
+      huMin: read.huMin,
+      huMax: read.huMax,
+      known: Boolean(known),
     });
   }
   options.onProgress?.(dicomFiles.length, dicomFiles.length);
 
-  const touched = writeAccepted(store, accepted);
-  const series = [...touched]
-    .map((uid) => loadSeriesSummary(store, uid))
-    .filter((s): s is SeriesSummary => s !== null);
+  const series = store.db
+    .transaction(() => {
+      const touchedSeries = new Set<string>();
+      for (const { path, mtimeMs } of touched) store.touchInstance(path, mtimeMs);
+      // Entries of changed files go first, so that files which swapped contents do not collide.
+      for (const [path, old] of stale) {
+        store.deleteInstanceByPath(path);
+        touchedSeries.add(old.series_uid);
+      }
+      const { accepted, rejected } = acceptCandidates(candidates, store);
+      for (const r of rejected) {
+        fail({
+          file: r.file,
+          reason: stale.has(r.file)
+            ? `${r.reason}; its earlier version was removed from the catalog`
+            : r.reason,
+        });
+      }
+      for (const c of accepted) {
+        writeInstance(store, c);
+        touchedSeries.add(c.header.seriesInstanceUid);
+        if (c.known) counts.changed++;
+        else counts.added++;
+      }
+      for (const uid of touchedSeries) refreshSeries(store, uid);
+      return [...touchedSeries]
+        .map((uid) => loadSeriesSummary(store, uid))
+        .filter((s): s is SeriesSummary => s !== null);
+    })
+    .immediate();
+
   const groundTruth: ImportReport['groundTruth'] = [];
   for (const file of truthFiles) {
     try {
@@ -161,71 +139,62 @@ export async function importPaths(
       fail({ file, reason: e instanceof Error ? e.message.replace(`${file}: `, '') : String(e) });
     }
   }
+  const changedFiles = [...stale.keys()];
   return { series, errors, files: counts, changedFiles, groundTruth };
 }
 
-function shapeOfStoredSeries(store: CatalogStore, seriesUid: string) {
-  const row = store.series(seriesUid);
-  if (!row) return undefined;
-  return {
-    rows: row.rows,
-    cols: row.cols,
-    orientation: row.orientation ? (JSON.parse(row.orientation) as number[]) : null,
-  };
-}
-
-function sameOrientation(a: readonly number[] | null, b: readonly number[] | null): boolean {
-  if (a === null || b === null) return a === b;
-  return a.every((v, i) => Math.abs(v - (b[i] ?? NaN)) <= ORIENTATION_TOLERANCE);
-}
-
-/** One transaction: patients, studies, series and instances, then each touched series re-ordered. */
-function writeAccepted(store: CatalogStore, accepted: readonly Accepted[]): Set<string> {
-  const touched = new Set<string>();
-  store.db.transaction(() => {
-    for (const a of accepted) {
-      const h = a.header;
-      if (a.replaces) {
-        store.deleteInstanceByPath(a.path);
-        touched.add(a.replaces.series_uid);
-      }
-      if (!store.study(h.studyInstanceUid)) {
-        const patientRef = store.ensurePatient(h.patientId, h.patientName, h.patientBirthDate, h.patientSex);
-        store.insertStudy({
-          study_uid: h.studyInstanceUid,
-          patient_ref: patientRef,
-          study_date: h.studyDate,
-          study_time: h.studyTime,
-          description: h.studyDescription,
-          accession: h.accessionNumber,
-        });
-      }
-      if (!store.series(h.seriesInstanceUid)) {
-        store.insertSeries({
-          series_uid: h.seriesInstanceUid,
-          study_uid: h.studyInstanceUid,
-          modality: h.modality,
-          description: h.seriesDescription,
-          series_number: h.seriesNumber,
-          rows: h.rows,
-          cols: h.columns,
-          row_spacing: h.pixelSpacing?.[0] ?? null,
-          col_spacing: h.pixelSpacing?.[1] ?? null,
-          orientation: h.imageOrientationPatient ? JSON.stringify(h.imageOrientationPatient) : null,
-          frame_of_reference_uid: h.frameOfReferenceUid,
-          window_center: h.windowCenter,
-          window_width: h.windowWidth,
-          slice_spacing: null,
-          ordered_by: 'position',
-          warnings: '[]',
-          hu_min: null,
-          hu_max: null,
-        });
-      }
-      store.insertInstance(a.row);
-      touched.add(h.seriesInstanceUid);
-    }
-    for (const uid of touched) refreshSeries(store, uid);
-  })();
-  return touched;
+/** Patient, study and series rows as needed, then the instance (slice_index is set by refreshSeries). */
+function writeInstance(store: CatalogStore, c: Candidate): void {
+  const h = c.header;
+  if (!store.study(h.studyInstanceUid)) {
+    const patientRef = store.ensurePatient(h.patientId, h.patientName, h.patientBirthDate, h.patientSex);
+    store.insertStudy({
+      study_uid: h.studyInstanceUid,
+      patient_ref: patientRef,
+      study_date: h.studyDate,
+      study_time: h.studyTime,
+      description: h.studyDescription,
+      accession: h.accessionNumber,
+    });
+  }
+  if (!store.series(h.seriesInstanceUid)) {
+    store.insertSeries({
+      series_uid: h.seriesInstanceUid,
+      study_uid: h.studyInstanceUid,
+      modality: h.modality,
+      description: h.seriesDescription,
+      series_number: h.seriesNumber,
+      rows: h.rows,
+      cols: h.columns,
+      row_spacing: h.pixelSpacing?.[0] ?? null,
+      col_spacing: h.pixelSpacing?.[1] ?? null,
+      orientation: h.imageOrientationPatient ? JSON.stringify(h.imageOrientationPatient) : null,
+      frame_of_reference_uid: h.frameOfReferenceUid,
+      window_center: h.windowCenter,
+      window_width: h.windowWidth,
+      slice_spacing: null,
+      ordered_by: 'position',
+      warnings: '[]',
+      hu_min: null,
+      hu_max: null,
+    });
+  }
+  store.insertInstance({
+    sop_uid: h.sopInstanceUid,
+    series_uid: h.seriesInstanceUid,
+    file_path: c.file,
+    file_size: c.size,
+    mtime_ms: c.mtimeMs,
+    content_hash: c.hash,
+    transfer_syntax: h.transferSyntaxUid,
+    instance_number: h.instanceNumber,
+    pos_x: h.imagePositionPatient?.[0] ?? null,
+    pos_y: h.imagePositionPatient?.[1] ?? null,
+    pos_z: h.imagePositionPatient?.[2] ?? null,
+    rescale_slope: h.rescaleSlope,
+    rescale_intercept: h.rescaleIntercept,
+    hu_min: c.huMin,
+    hu_max: c.huMax,
+    slice_index: null,
+  });
 }

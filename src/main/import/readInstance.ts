@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { DicomError, parseDicom, type DicomHeader, type StoredPixels } from '../dicom';
 
 /** What the catalog needs of one DICOM file, or why the file cannot be imported. */
@@ -23,8 +22,6 @@ function storedRange(pixels: StoredPixels): [number, number] {
   }
   return [lo, hi];
 }
-
-export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /**
  * Parses a file's header and decodes its pixels once, to prove they decode and to measure the HU

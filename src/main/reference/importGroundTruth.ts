@@ -34,8 +34,9 @@ export async function importGroundTruth(db: Db, file: string): Promise<GroundTru
       `${file}: not a ground-truth file (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''})`,
     );
   }
-  const known = db.prepare<[string, string], { n: number }>(
-    'SELECT count(*) AS n FROM instances WHERE sop_uid = ? AND series_uid = ?',
+  const slice = db.prepare<[string, string], { slice_index: number | null; rows: number; cols: number }>(
+    `SELECT i.slice_index, s.rows, s.cols FROM instances i JOIN series s ON s.series_uid = i.series_uid
+      WHERE i.sop_uid = ? AND i.series_uid = ?`,
   );
   const existing = db.prepare<[string, string], { id: number }>(
     'SELECT id FROM reference_sets WHERE file_path = ? AND content_hash = ?',
@@ -51,31 +52,46 @@ export async function importGroundTruth(db: Db, file: string): Promise<GroundTru
   );
   let boxes = 0;
   const patients = parsed.data.patients.length;
-  if (existing.get(file, hash)) {
-    const count = parsed.data.patients.reduce(
-      (n, p) => n + p.slices.reduce((m, s) => m + s.boxes.length + s.mimics.length, 0),
-      0,
-    );
-    return { patients, boxes: count, added: false };
-  }
-  db.transaction(() => {
-    const setRef = Number(insertSet.run('phantom', file, hash, new Date().toISOString()).lastInsertRowid);
-    for (const p of parsed.data.patients) {
-      insertPatient.run(setRef, p.patientId, p.seriesInstanceUid, p.hasDvt ? 1 : 0);
-      for (const s of p.slices) {
-        if ((known.get(s.sopInstanceUid, p.seriesInstanceUid)?.n ?? 0) === 0) {
-          throw new Error(`${file}: slice ${s.sopInstanceUid} of ${p.patientId} is not in the catalog`);
-        }
-        const all = [
-          ...s.boxes.map((b) => ({ kind: b.label, box: b.box })),
-          ...s.mimics.map((m) => ({ kind: m.kind, box: m.box })),
-        ];
-        for (const { kind, box } of all) {
-          insertBox.run(setRef, p.seriesInstanceUid, s.sopInstanceUid, kind, ...box);
-          boxes++;
+  // Checked inside the transaction so that two imports of the same file store it once.
+  return db
+    .transaction((): GroundTruthImport => {
+      if (existing.get(file, hash)) {
+        const count = parsed.data.patients.reduce(
+          (n, p) => n + p.slices.reduce((m, s) => m + s.boxes.length + s.mimics.length, 0),
+          0,
+        );
+        return { patients, boxes: count, added: false };
+      }
+      const setRef = Number(insertSet.run('phantom', file, hash, new Date().toISOString()).lastInsertRowid);
+      for (const p of parsed.data.patients) {
+        insertPatient.run(setRef, p.patientId, p.seriesInstanceUid, p.hasDvt ? 1 : 0);
+        for (const s of p.slices) {
+          const at = slice.get(s.sopInstanceUid, p.seriesInstanceUid);
+          if (!at)
+            throw new Error(`${file}: slice ${s.sopInstanceUid} of ${p.patientId} is not in the catalog`);
+          // The truth's slice order must be ours: a mismatch would put every box on the wrong slice.
+          if (at.slice_index !== s.index) {
+            throw new Error(
+              `${file}: ${p.patientId} slice ${s.sopInstanceUid} is number ${s.index} in the ground truth but ${at.slice_index ?? '?'} in the catalog`,
+            );
+          }
+          const all = [
+            ...s.boxes.map((b) => ({ kind: b.label, box: b.box })),
+            ...s.mimics.map((m) => ({ kind: m.kind, box: m.box })),
+          ];
+          for (const { kind, box } of all) {
+            const [x1, y1, x2, y2] = box;
+            if (x1 < 0 || y1 < 0 || x2 > at.cols || y2 > at.rows) {
+              throw new Error(
+                `${file}: a ${kind} box of ${p.patientId} slice ${s.index} lies outside the ${at.cols}×${at.rows} image`,
+              );
+            }
+            insertBox.run(setRef, p.seriesInstanceUid, s.sopInstanceUid, kind, ...box);
+            boxes++;
+          }
         }
       }
-    }
-  })();
-  return { patients, boxes, added: true };
+      return { patients, boxes, added: true };
+    })
+    .immediate();
 }

@@ -1,12 +1,14 @@
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { SeriesDetail, SliceData } from '../../shared/catalog/schemas';
 import { SeriesUid, SopInstanceUid } from '../../shared/ids';
-import type { CatalogStore } from '../catalog/catalogStore';
+import type { CatalogStore, InstanceRow } from '../catalog/catalogStore';
 import { positionOf, toSeriesSummary } from '../catalog/seriesSummary';
-import { parseDicom, toModalityValues, toModalityValuesInto } from '../dicom';
+import { parseDicom, toModalityValues, toModalityValuesInto, type StoredPixels } from '../dicom';
+import { sha256 } from '../io/sha256';
 import { readWholeFile, readWholeFileSync } from '../io/readWholeFile';
 import { SYNTHETIC_DESCRIPTION } from '../phantom/headers';
-import { ByteLruCache } from './sliceCache';
+import { LruCache } from '../../shared/imaging/sliceLoader';
 
 export class NotFoundError extends Error {}
 
@@ -23,13 +25,13 @@ const YIELD_EVERY = 8;
 
 /** Reads series geometry from the catalog and slice pixels (in HU) from the files, with a cache. */
 export class SeriesReader {
-  private readonly cache: ByteLruCache<Int16Array | Float32Array>;
+  private readonly cache: LruCache<string, Int16Array | Float32Array>;
 
   constructor(
     private readonly store: CatalogStore,
     cacheBytes = 512 * 1024 * 1024,
   ) {
-    this.cache = new ByteLruCache(cacheBytes);
+    this.cache = new LruCache(cacheBytes, (hu) => hu.byteLength);
   }
 
   detail(seriesUid: string, synthetic: boolean): SeriesDetail {
@@ -76,11 +78,11 @@ export class SeriesReader {
     let floats: Float32Array | null = null;
     for (const [z, inst] of instances.entries()) {
       if (z % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
-      const bytes = readWholeFileSync(inst.file_path);
-      if (bytes.length !== inst.file_size) {
-        throw new Error(`${inst.file_path} changed on disk since it was imported; import it again`);
-      }
-      const stored = parseDicom(bytes).decodeFrame(0);
+      const stored = storedPixelsOf(
+        inst,
+        readWholeFileSync(inst.file_path),
+        statSync(inst.file_path).mtimeMs,
+      );
       const target = ints?.subarray(z * size, (z + 1) * size);
       if (!target || !toModalityValuesInto(stored, inst.rescale_slope, inst.rescale_intercept, target)) {
         floats ??= ints ? Float32Array.from(ints) : new Float32Array(size * instances.length);
@@ -105,14 +107,23 @@ export class SeriesReader {
     const key = `${inst.file_path}\u0000${inst.content_hash}`;
     let hu = this.cache.get(key);
     if (!hu) {
-      const info = await stat(inst.file_path);
-      if (info.size !== inst.file_size) {
-        throw new Error(`${inst.file_path} changed on disk since it was imported; import it again`);
-      }
-      const parsed = parseDicom(await readWholeFile(inst.file_path));
-      hu = toModalityValues(parsed.decodeFrame(0), inst.rescale_slope, inst.rescale_intercept);
+      const { mtimeMs } = await stat(inst.file_path);
+      const stored = storedPixelsOf(inst, await readWholeFile(inst.file_path), mtimeMs);
+      hu = toModalityValues(stored, inst.rescale_slope, inst.rescale_intercept);
       this.cache.set(key, hu);
     }
     return { seriesUid: SeriesUid.parse(seriesUid), index, rows: row.rows, cols: row.cols, hu };
   }
+}
+
+/**
+ * The stored pixels of an instance's file, refusing a file whose content is no longer what was
+ * imported: same-size CT slices swapped or rewritten on disk would otherwise show the wrong
+ * pixels. Size and modification time decide cheaply; when they differ, the content hash does.
+ */
+function storedPixelsOf(inst: InstanceRow, bytes: Uint8Array, mtimeMs: number): StoredPixels {
+  const same =
+    bytes.length === inst.file_size && (mtimeMs === inst.mtime_ms || sha256(bytes) === inst.content_hash);
+  if (!same) throw new Error(`${inst.file_path} changed on disk since it was imported; import it again`);
+  return parseDicom(bytes).decodeFrame(0);
 }

@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import { contract, isChannel, type Channel, type ChannelOutput } from '../../shared/ipc/contract';
 import { err, ok, type Result } from '../../shared/result';
+import { annotationHandlers } from '../annotation/handlers';
 import { toSeriesSummary } from '../catalog/seriesSummary';
 import { importPaths } from '../import/importPaths';
 import { seriesReference } from '../reference/referenceStore';
 import { NotFoundError } from '../series/seriesReader';
 import type { Workspace } from '../workspace/workspace';
+import { InvalidInputError } from './errors';
 
 type Handler<C extends Channel> = (
   input: z.infer<(typeof contract)[C]['input']>,
@@ -23,13 +25,14 @@ export function createHandlers(ws: Workspace): Handlers {
         counts: ws.catalog.counts(),
       }),
     'catalog:tree': () => Promise.resolve(catalogTree(ws)),
-    'catalog:import': ({ paths }) => importPaths(ws.catalog, paths),
+    'catalog:import': ({ paths }) => ws.exclusive(() => importPaths(ws.catalog, paths)),
     'series:detail': ({ seriesUid }) => Promise.resolve(ws.series.detail(seriesUid, ws.isSynthetic())),
     'series:slice': ({ seriesUid, index }) => ws.series.slice(seriesUid, index),
     'series:reference': ({ seriesUid }) => {
       if (!ws.catalog.series(seriesUid)) throw new NotFoundError(`no series ${seriesUid} in this workspace`);
       return Promise.resolve(seriesReference(ws.db, seriesUid));
     },
+    ...annotationHandlers(ws),
   };
 }
 
@@ -78,6 +81,7 @@ export async function dispatch(
     return ok(await handler(parsed.data));
   } catch (e) {
     if (e instanceof NotFoundError) return err('not-found', e.message);
+    if (e instanceof InvalidInputError) return err('invalid-input', e.message);
     const message = e instanceof Error ? e.message : String(e);
     return err('internal', `${channel} failed: ${message}`);
   }

@@ -15,6 +15,11 @@ export interface Workspace {
   readonly series: SeriesReader;
   readonly isDemo: () => boolean;
   readonly isSynthetic: () => boolean;
+  /**
+   * Runs long catalog work (imports) one at a time: an import decides what is new before it writes,
+   * so two overlapping imports would race. (Other processes are held off by BEGIN IMMEDIATE.)
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
   close(): void;
 }
 
@@ -23,6 +28,7 @@ export function openWorkspace(dir: string): Workspace {
   mkdirSync(abs, { recursive: true });
   const db = openDatabase(join(abs, DATABASE_FILE));
   const catalog = createCatalogStore(db);
+  let queue: Promise<unknown> = Promise.resolve();
   return {
     dir: abs,
     db,
@@ -31,6 +37,11 @@ export function openWorkspace(dir: string): Workspace {
     isDemo: () => catalog.getMeta('demo') === 'true',
     isSynthetic: () =>
       catalog.getMeta('synthetic') === 'true' || catalog.seriesDescribedAs(SYNTHETIC_DESCRIPTION) > 0,
+    exclusive<T>(work: () => Promise<T>): Promise<T> {
+      const run = queue.then(work, work);
+      queue = run.catch(() => undefined);
+      return run;
+    },
     close: () => db.close(),
   };
 }

@@ -2,6 +2,22 @@ import { z } from 'zod';
 import { SeriesUid } from '../ids';
 import { CatalogTree, ImportReport, SeriesDetail, SliceData } from '../catalog/schemas';
 import { SeriesReference } from '../reference/schemas';
+import {
+  AnnotationBox,
+  BoxHistoryEntry,
+  BoxId,
+  CaseProgress,
+  CaseState,
+  Reader,
+  annotationInputs as annotation,
+} from '../annotation/schemas';
+
+/** A POSIX (/…) or Windows (C:\…, \\server\…) absolute path. */
+const AbsolutePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'an absolute path');
 
 export const WorkspaceInfo = z.object({
   path: z.string(),
@@ -27,7 +43,8 @@ export const contract = {
   'workspace:info': { input: z.object({}).strict(), output: WorkspaceInfo },
   'catalog:tree': { input: z.object({}).strict(), output: CatalogTree },
   'catalog:import': {
-    input: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }).strict(),
+    // Absolute paths only: main's working directory means nothing to the renderer.
+    input: z.object({ paths: z.array(AbsolutePath).min(1).max(1000) }).strict(),
     output: ImportReport,
   },
   'series:detail': { input: z.object({ seriesUid: SeriesUid }).strict(), output: SeriesDetail },
@@ -37,6 +54,26 @@ export const contract = {
   },
   /** Known truth of generated (phantom) series: thrombi, veins and mimics per slice. */
   'series:reference': { input: z.object({ seriesUid: SeriesUid }).strict(), output: SeriesReference },
+  // Ground-truth annotation (boxes in the coordinates documented in shared/annotation/schemas.ts).
+  'readers:list': { input: z.object({}).strict(), output: z.array(Reader) },
+  /** A reader of that name (ignoring case) is returned as it is. */
+  'readers:add': { input: annotation.readersAdd, output: Reader },
+  'labels:list': { input: z.object({}).strict(), output: z.array(z.string()) },
+  /** Replaces the label list; refused while a dropped label is used by a live box. */
+  'labels:set': { input: annotation.labelsSet, output: z.array(z.string()) },
+  /** Every reader's live boxes of the series, in slice order. */
+  'annotations:list': { input: annotation.list, output: z.array(AnnotationBox) },
+  /** Draw, copy to other slices, interpolate: one transaction for all the boxes. */
+  'annotations:create': { input: annotation.create, output: z.array(AnnotationBox) },
+  'annotations:update': { input: annotation.update, output: AnnotationBox },
+  /** Soft delete: 'annotations:restore' brings the same ids back (undo). */
+  'annotations:delete': { input: annotation.delete, output: z.object({ deleted: z.array(BoxId) }) },
+  'annotations:restore': { input: annotation.restore, output: z.array(AnnotationBox) },
+  'annotations:history': { input: annotation.history, output: z.array(BoxHistoryEntry) },
+  'cases:list': { input: z.object({}).strict(), output: z.array(CaseProgress) },
+  'cases:get': { input: annotation.caseGet, output: CaseState },
+  /** A done case is locked for its reader until its status changes away from done. */
+  'cases:set': { input: annotation.caseSet, output: CaseState },
 } as const;
 
 export type Contract = typeof contract;

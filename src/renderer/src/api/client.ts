@@ -23,21 +23,42 @@ function httpApi(token: string): DvtApi {
         // The server answers with the contract's result for this channel.
         return decodeWire(await res.text()) as Result<ChannelOutput<C>>;
       } catch (e) {
-        const failure: Result<never> = {
-          ok: false,
-          error: {
-            code: 'io',
-            message: `lost contact with the server: ${e instanceof Error ? e.message : String(e)}`,
-          },
-        };
-        return failure;
+        return lostContact('the server', e);
       }
     },
   };
 }
 
+/**
+ * The Electron bridge, made to answer every call with a Result as the HTTP one does. Main answers
+ * with a Result itself, but ipcRenderer.invoke still rejects when main has no handler for the channel
+ * or the call cannot be delivered; a rejection would leave the caller (say, the startup screen)
+ * waiting for good.
+ */
+function electronApi(bridge: DvtApi): DvtApi {
+  return {
+    async invoke<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<Result<ChannelOutput<C>>> {
+      try {
+        return await bridge.invoke(channel, input);
+      } catch (e) {
+        return lostContact('the app', e);
+      }
+    },
+  };
+}
+
+function lostContact(peer: string, e: unknown): Result<never> {
+  return {
+    ok: false,
+    error: {
+      code: 'io',
+      message: `lost contact with ${peer}: ${e instanceof Error ? e.message : String(e)}`,
+    },
+  };
+}
+
 export function connect(): DvtApi {
-  if (window.dvt) return window.dvt;
+  if (window.dvt) return electronApi(window.dvt);
   const token = new URLSearchParams(window.location.hash.slice(1)).get('token');
   if (!token) throw new Error('this page needs the access token from the URL that "dvt serve" printed');
   return httpApi(token);

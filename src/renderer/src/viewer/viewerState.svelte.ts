@@ -38,6 +38,10 @@ export interface CursorReadout {
 export class ViewerState {
   detail = $state.raw<SeriesDetail | null>(null);
   opening = $state(false);
+  /**
+   * Why the last open failed. The series shown before (if any) stays on screen, so the view shows
+   * this over it; it stays until a later open succeeds (or the user dismisses it).
+   */
   error = $state<string | null>(null);
 
   index = $state(0);
@@ -82,7 +86,6 @@ export class ViewerState {
   async open(seriesUid: SeriesUid): Promise<void> {
     const token = ++this.openToken;
     this.opening = true;
-    this.error = null;
     const r = await this.api.invoke('series:detail', { seriesUid });
     if (token !== this.openToken) return; // another series was opened meanwhile
     this.opening = false;
@@ -96,6 +99,7 @@ export class ViewerState {
       return;
     }
     this.loader?.dispose();
+    this.error = null;
     this.shown = null;
     this.sliceError = null;
     this.detail = detail;
