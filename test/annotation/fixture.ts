@@ -43,7 +43,12 @@ export async function annotationWorkspace(patients = 2, slices = 10): Promise<An
       .flatMap((p) => p.studies.flatMap((s) => s.series))
       .map(async (s) => {
         const detail = await handlers['series:detail']({ seriesUid: s.seriesUid });
-        return { uid: s.seriesUid, rows: s.rows, cols: s.cols, sops: detail.slices.map((x) => x.sopInstanceUid) };
+        return {
+          uid: s.seriesUid,
+          rows: s.rows,
+          cols: s.cols,
+          sops: detail.slices.map((x) => x.sopInstanceUid),
+        };
       }),
   );
   return { root, wsDir, ws, handlers, series };

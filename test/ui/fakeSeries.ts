@@ -1,4 +1,5 @@
 import type { Handlers } from '../../src/main/services/handlers';
+import { channels } from '../../src/shared/ipc/contract';
 import type { SeriesDetail, SeriesSummary } from '../../src/shared/catalog/schemas';
 import { PatientKey, SeriesUid, SopInstanceUid, StudyUid } from '../../src/shared/ids';
 
@@ -70,7 +71,13 @@ export function fakeSeriesHandlers(o: FakeSeriesOptions): Handlers & { requests:
       if (fakeHu(0, col, row, o) === 100 && fakeHu(1, col, row, o) === 101) disc.push(row * o.cols + col);
     }
   }
+  // Channels this fake does not serve (annotations and whatever comes later) fail as a workspace
+  // error would, so that the fake stays a complete Handlers as the contract grows.
+  const unserved = Object.fromEntries(
+    channels.map((c) => [c, () => Promise.reject(new Error(`the fake workspace does not serve ${c}`))]),
+  ) as unknown as Handlers;
   return {
+    ...unserved,
     requests,
     'workspace:info': () =>
       Promise.resolve({
