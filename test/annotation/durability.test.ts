@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createHandlers } from '../../src/main/services/handlers';
 import { openWorkspace } from '../../src/main/workspace/workspace';
-import type { AnnotationBox, BoxAction, BoxSnapshot } from '../../src/shared/annotation/schemas';
+import type { AnnotationBox, BoxAction, BoxId, BoxSnapshot } from '../../src/shared/annotation/schemas';
 import { annotationWorkspace, call, type AnnotationFixture } from './fixture';
 
 const KILL_AFTER = 25;
@@ -63,8 +63,8 @@ it('keeps every acknowledged edit across a SIGKILL mid-burst', async () => {
   expect(acks.map((a) => a.i)).toEqual(acks.map((_, i) => i));
 
   // What each acknowledged edit did to each box, in order: the start of that box's history.
-  const expected = new Map<number, { action: BoxAction; after: BoxSnapshot | null }[]>();
-  const note = (id: number, action: BoxAction, after: BoxSnapshot | null): void => {
+  const expected = new Map<BoxId, { action: BoxAction; after: BoxSnapshot | null }[]>();
+  const note = (id: BoxId, action: BoxAction, after: BoxSnapshot | null): void => {
     expected.set(id, [...(expected.get(id) ?? []), { action, after }]);
   };
   for (const ack of acks) {
@@ -73,7 +73,7 @@ it('keeps every acknowledged edit across a SIGKILL mid-burst', async () => {
     else if (ack.channel === 'annotations:update')
       note((ack.value as AnnotationBox).id, 'update', snapshot(ack.value as AnnotationBox));
     else if (ack.channel === 'annotations:delete')
-      for (const id of (ack.value as { deleted: number[] }).deleted) note(id, 'delete', null);
+      for (const id of (ack.value as { deleted: BoxId[] }).deleted) note(id, 'delete', null);
     else for (const b of ack.value as AnnotationBox[]) note(b.id, 'restore', snapshot(b));
   }
 
@@ -88,13 +88,11 @@ it('keeps every acknowledged edit across a SIGKILL mid-burst', async () => {
         b,
       ]),
     );
-    let extra = 0;
     for (const [id, edits] of expected) {
       const history = await call(handlers, 'annotations:history', { id });
       expect(history.slice(0, edits.length).map((e) => ({ action: e.action, after: e.after }))).toEqual(
         edits,
       );
-      extra += history.length - edits.length;
       // Where no later edit got through before the kill, the box is exactly as last acknowledged.
       if (history.length === edits.length) {
         const last = edits[edits.length - 1];
@@ -108,7 +106,6 @@ it('keeps every acknowledged edit across a SIGKILL mid-burst', async () => {
       .get()?.n;
     const acknowledgedRows = [...expected.values()].reduce((n, e) => n + e.length, 0);
     expect((historyRows ?? 0) - acknowledgedRows).toBeLessThanOrEqual(3);
-    expect(extra).toBeGreaterThanOrEqual(0);
   } finally {
     ws.close();
   }
