@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateCohort } from '../src/main/phantom';
 import { withHugePages } from '../src/main/platform/hugePages.mjs';
+import { runAnnotationBench } from './annotations';
 
 const SLICES = 400;
 const RUNS = 3;
@@ -133,3 +134,6 @@ console.log(
     `\nOur steps run with GLIBC_TUNABLES=${withHugePages({}).GLIBC_TUNABLES ?? '(unset: not Linux)'}, as bin/dvt.mjs and the app` +
     '\nstart them: without huge pages, first touching the 200 MB volume costs ~0.8 s here (numpy madvises them itself).',
 );
+
+// Annotation storage at scale (issue 3): 100,000 boxes over 200 cases.
+console.log(await runAnnotationBench());

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 // eslint-disable-next-line no-restricted-imports -- a database left at an older version can only be made below openDatabase, which always migrates to the newest
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCatalogStore } from '../../src/main/catalog/catalogStore';
 import { migrate, type Db } from '../../src/main/db/database';
 import { migrations } from '../../src/main/db/migrations';
 import { importPaths } from '../../src/main/import/importPaths';
@@ -46,8 +45,16 @@ async function workspaceAtVersion2(): Promise<void> {
       db.pragma(`user_version = ${v + 1}`);
     })();
   });
-  const report = await importPaths(createCatalogStore(db), [cohort]);
+  // Today's importer needs today's schema: import into a current workspace, then copy its rows.
+  const current = openWorkspace(join(root, 'current'));
+  const report = await importPaths(current.catalog, [cohort]);
+  current.close();
   expect(report.errors).toEqual([]);
+  db.exec(`ATTACH DATABASE '${join(root, 'current', DATABASE_FILE)}' AS current`);
+  db.transaction(() => {
+    for (const t of TABLES) db.exec(`INSERT INTO main.${t} SELECT * FROM current.${t}`);
+  })();
+  db.exec('DETACH DATABASE current');
   expect(db.pragma('user_version', { simple: true })).toBe(2);
   before = dump(db);
   expect(before['instances']).toHaveLength(20);

@@ -100,3 +100,45 @@ describe.skipIf(!hasPydicom())('files that change between imports', () => {
     });
   });
 });
+
+describe.skipIf(!hasPydicom())('files under readers’ boxes', () => {
+  it('keep their entry and their boxes when their content changes to another slice', async () => {
+    const data = join(dir, 'data');
+    const spec = axialSeries('22', 4);
+    writeSeries(data, [spec]);
+    await importPaths(ws.catalog, [data]);
+    const handlers = createHandlers(ws);
+    const reader = await handlers['readers:add']({ name: 'Reader A' });
+    const sop = spec.slices[1]?.sop ?? '';
+    const [box] = await handlers['annotations:create']({
+      seriesUid: spec.seriesUid as never,
+      readerId: reader.id,
+      boxes: [
+        {
+          sopInstanceUid: sop as never,
+          label: 'DVT',
+          box: { space: 'dicom-pixel', x1: 1, y1: 1, x2: 3, y2: 3 },
+        },
+      ],
+    });
+    // The annotated slice's file now holds other content (another SOP instance), and another file is junk.
+    const annotated = join(data, spec.slices[1]?.file ?? '');
+    const other = axialSeries('23', 1);
+    other.slices = other.slices.map((s) => ({ ...s, file: 'elsewhere.dcm' }));
+    writeSeries(dir, [other]);
+    writeFileSync(annotated, readFileSync(join(dir, 'elsewhere.dcm')));
+    const report = await importPaths(ws.catalog, [data]);
+    expect(report.errors).toEqual([
+      {
+        file: annotated,
+        reason: expect.stringMatching(
+          /content changed, but 1 annotation box\(es\) are drawn on its slice .* entry is kept/,
+        ) as string,
+      },
+    ]);
+    expect(ws.catalog.instanceBySop(sop)?.file_path).toBe(annotated);
+    const boxes = await handlers['annotations:list']({ seriesUid: spec.seriesUid as never });
+    expect(boxes.map((b) => b.id)).toEqual([box?.id]);
+    expect(ws.db.pragma('foreign_key_check')).toEqual([]);
+  });
+});

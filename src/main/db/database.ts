@@ -24,7 +24,8 @@ export function openDatabase(file: string): Db {
   const nativeBinding = nativeBindingForRuntime();
   const db = new BetterSqlite3(file, nativeBinding ? { nativeBinding } : {});
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  // FULL: a committed edit (a reader's box) survives a power cut too, not only a crashed process.
+  db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);

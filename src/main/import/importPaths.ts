@@ -41,6 +41,7 @@ export async function importPaths(
   const candidates: Candidate[] = [];
   const stale = new Map<string, InstanceRow>(); // catalogued files whose content changed
   const touched: { path: string; mtimeMs: number }[] = [];
+  const unreadable = new Map<string, string>(); // catalogued files whose new content does not import
   const fail = (error: ImportError): void => {
     errors.push(error);
     counts.failed++;
@@ -81,10 +82,9 @@ export async function importPaths(
     if (known) stale.set(file, known);
     const read = readInstance(bytes);
     if (!read.ok) {
-      fail({
-        file,
-        reason: known ? `${read.reason}; its earlier version was removed from the catalog` : read.reason,
-      });
+      // A catalogued file's failure is reported with what happens to its entry, in the transaction.
+      if (known) unreadable.set(file, read.reason);
+      else fail({ file, reason: read.reason });
       continue;
     }
     candidates.push({
@@ -104,12 +104,30 @@ export async function importPaths(
     .transaction(() => {
       const touchedSeries = new Set<string>();
       for (const { path, mtimeMs } of touched) store.touchInstance(path, mtimeMs);
+      // A changed file whose slice carries readers' boxes keeps its entry unless it still holds the
+      // same SOP instance: the boxes must not lose their slice. (The viewer refuses the changed file.)
+      const candidateOf = new Map(candidates.map((c) => [c.file, c]));
+      for (const [path, old] of stale) {
+        const boxes = store.boxesOnInstance(old.sop_uid);
+        if (boxes === 0 || candidateOf.get(path)?.header.sopInstanceUid === old.sop_uid) continue;
+        stale.delete(path);
+        candidateOf.delete(path);
+        const why = unreadable.get(path) ?? 'its content changed';
+        unreadable.delete(path);
+        fail({
+          file: path,
+          reason: `${why}, but ${boxes} annotation box(es) are drawn on its slice (${old.sop_uid}); its entry is kept: restore the original file, or delete those boxes first`,
+        });
+      }
+      for (const [path, why] of unreadable) {
+        fail({ file: path, reason: `${why}; its earlier version was removed from the catalog` });
+      }
       // Entries of changed files go first, so that files which swapped contents do not collide.
       for (const [path, old] of stale) {
         store.deleteInstanceByPath(path);
         touchedSeries.add(old.series_uid);
       }
-      const { accepted, rejected } = acceptCandidates(candidates, store);
+      const { accepted, rejected } = acceptCandidates([...candidateOf.values()], store);
       for (const r of rejected) {
         fail({
           file: r.file,

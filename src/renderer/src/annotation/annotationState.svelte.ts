@@ -89,7 +89,8 @@ export class AnnotationState {
   readonly canRedo = $derived.by(() => (void this.stackVersion, this.stack()?.canRedo ?? false));
 
   private gesture: Gesture | null = null;
-  /** One undo stack per reader and case, kept while the app runs. */
+  /** One undo stack per reader and case, kept while the app runs. Not reactive: stackVersion is. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a plain cache; stackVersion signals changes
   private readonly stacks = new Map<string, UndoStack>();
   private openToken = 0;
 
@@ -97,15 +98,14 @@ export class AnnotationState {
     upsert: (bs) => {
       const fresh = bs.filter((b) => b.seriesUid === this.seriesUid);
       if (fresh.length === 0) return;
-      const ids = new Set(fresh.map((b) => b.id));
-      this.boxes = [...this.boxes.filter((b) => !ids.has(b.id)), ...fresh].sort(
+      const ids = fresh.map((b) => b.id);
+      this.boxes = [...this.boxes.filter((b) => !ids.includes(b.id)), ...fresh].sort(
         (a, b) => a.sliceIndex - b.sliceIndex || a.id - b.id,
       );
     },
     remove: (ids) => {
-      const gone = new Set<number>(ids);
-      this.boxes = this.boxes.filter((b) => !gone.has(b.id));
-      if (this.selectedId !== null && gone.has(this.selectedId)) this.selectedId = null;
+      this.boxes = this.boxes.filter((b) => !ids.includes(b.id));
+      if (this.selectedId !== null && ids.includes(this.selectedId)) this.selectedId = null;
     },
   };
 
