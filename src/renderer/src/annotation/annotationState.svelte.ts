@@ -40,7 +40,7 @@ import type { ViewerState } from '../viewer/viewerState.svelte';
 export type Tool = 'box' | 'select';
 
 type Gesture =
-  | { kind: 'draw'; start: ImagePoint }
+  | { kind: 'draw'; start: ImagePoint; scale: ScreenScale }
   | { kind: 'move'; id: BoxId; start: ImagePoint; from: DicomPixelBox }
   | { kind: 'resize'; id: BoxId; handle: Handle; start: ImagePoint; from: DicomPixelBox };
 
@@ -116,16 +116,10 @@ export class AnnotationState {
 
   /** Readers, labels and the case list; picks the reader chosen last time on this machine, if any. */
   async init(): Promise<void> {
-    const [readers, labels] = await Promise.all([
-      this.api.invoke('readers:list', {}),
-      this.api.invoke('labels:list', {}),
-    ]);
+    const readers = await this.api.invoke('readers:list', {});
     if (readers.ok) this.readers = readers.value;
     else this.error = readers.error.message;
-    if (labels.ok && labels.value.length > 0) {
-      this.labels = labels.value;
-      if (!labels.value.includes(this.label)) this.label = labels.value[0] as string;
-    }
+    await this.refreshLabels();
     const saved = Number(globalThis.localStorage?.getItem(READER_KEY));
     const known = this.readers.find((r) => r.id === saved);
     if (known) await this.chooseReader(known.id);
@@ -168,7 +162,35 @@ export class AnnotationState {
     if (token !== this.openToken) return;
     if (r.ok) this.boxes = r.value;
     else this.error = r.error.message;
-    await this.loadCaseState();
+    // Readers added elsewhere (another window, the CLI) since start: learn their names.
+    if (this.boxes.some((b) => !this.readers.some((x) => x.id === b.readerId))) await this.refreshReaders();
+    await Promise.all([this.loadCaseState(), this.refreshLabels()]);
+  }
+
+  /** The workspace's label list (editable elsewhere): read at start and on each case opened. */
+  async refreshLabels(): Promise<void> {
+    const labels = await this.api.invoke('labels:list', {});
+    if (!labels.ok || labels.value.length === 0) return;
+    this.labels = labels.value;
+    if (!labels.value.includes(this.label)) this.label = labels.value[0] as string;
+  }
+
+  /** Replaces the workspace's label list; main refuses to drop a label that live boxes still use. */
+  async setLabels(labels: string[]): Promise<boolean> {
+    const r = await this.api.invoke('labels:set', { labels });
+    if (!r.ok) {
+      this.error = r.error.message;
+      return false;
+    }
+    this.error = null;
+    this.labels = r.value;
+    if (!r.value.includes(this.label)) this.label = r.value[0] ?? this.label;
+    return true;
+  }
+
+  async refreshReaders(): Promise<void> {
+    const r = await this.api.invoke('readers:list', {});
+    if (r.ok) this.readers = r.value;
   }
 
   async refreshCases(): Promise<void> {
@@ -200,7 +222,7 @@ export class AnnotationState {
       const handle = handleAt(sel.box, p, scale);
       if (handle) return this.begin({ kind: 'resize', id: sel.id, handle, start: p, from: sel.box });
     }
-    if (this.tool === 'box') return this.begin({ kind: 'draw', start: p });
+    if (this.tool === 'box') return this.begin({ kind: 'draw', start: p, scale });
     const hit = boxAt(own, p, scale) ?? boxAt(this.visibleOn(this.viewer.index).others, p, scale);
     this.selectedId = hit?.id ?? null;
     if (hit && hit.readerId === this.readerId)
@@ -224,28 +246,39 @@ export class AnnotationState {
     }
   }
 
-  /** Ends the gesture and sends its edit to main. */
-  async pointerUp(): Promise<void> {
+  /** Ends the gesture and sends its edit to main (after any edit still on its way). */
+  pointerUp(): Promise<void> {
     const g = this.gesture;
     const draft = this.draft;
     this.gesture = null;
+    if (g?.kind === 'draw' && !draft) {
+      // A click with the box tool draws nothing: it selects the box under it, as the select tool would.
+      const { own, others } = this.visibleOn(this.viewer.index);
+      this.selectedId = (boxAt(own, g.start, g.scale) ?? boxAt(others, g.start, g.scale))?.id ?? null;
+      return Promise.resolve();
+    }
     if (!g || !draft) {
       this.draft = null;
-      return;
+      return Promise.resolve();
     }
-    if (g.kind === 'draw') {
-      await this.createOn([{ sliceIndex: this.viewer.index, box: draft.box }], this.label, 'draw box');
-      this.draft = null;
-      return;
-    }
-    const box = this.boxes.find((b) => b.id === g.id);
-    if (!box || sameBox(box.box, draft.box)) {
-      this.draft = null;
-      return;
-    }
-    const before = placeOf(box);
-    await this.update(box, { ...before, box: draft.box }, g.kind === 'move' ? 'move box' : 'resize box');
-    this.draft = null;
+    const sliceIndex = this.viewer.index;
+    return this.enqueue(async () => {
+      if (g.kind === 'draw') {
+        await this.createOn([{ sliceIndex, box: draft.box }], this.label, 'draw box');
+      } else {
+        const box = this.boxes.find((b) => b.id === g.id);
+        if (box && !sameBox(box.box, draft.box)) {
+          const before = placeOf(box);
+          await this.update(
+            box,
+            { ...before, box: draft.box },
+            g.kind === 'move' ? 'move box' : 'resize box',
+          );
+        }
+      }
+      // A later gesture may have its own draft by now.
+      if (this.draft === draft) this.draft = null;
+    });
   }
 
   /** The CSS cursor for the pointer at this image point. */
@@ -262,13 +295,23 @@ export class AnnotationState {
 
   // ---- edits ----
 
-  async deleteSelected(): Promise<void> {
+  // Edits run one after another, each reading the selection when its turn comes: an I pressed while
+  // the box just drawn is on its way to main interpolates from that box, not from the one before.
+  deleteSelected = (): Promise<void> => this.enqueue(() => this.deleteSelectedNow());
+  relabel = (label: string): Promise<void> => this.enqueue(() => this.relabelNow(label));
+  nextLabel = (): Promise<void> => this.enqueue(() => this.nextLabelNow());
+  copy = (delta: 1 | -1): Promise<void> => this.enqueue(() => this.copyNow(delta));
+  interpolate = (): Promise<void> => this.enqueue(() => this.interpolateNow());
+  undo = (): Promise<void> => this.enqueue(async () => this.show(await this.stack()?.undo(), 'undo'));
+  redo = (): Promise<void> => this.enqueue(async () => this.show(await this.stack()?.redo(), 'redo'));
+
+  private async deleteSelectedNow(): Promise<void> {
     const sel = this.ownSelected('delete');
     if (!sel || this.readerId === null) return;
     await this.run(deleteBoxesCommand(this.api, this.sink, this.readerId, [sel.id]));
   }
 
-  async relabel(label: string): Promise<void> {
+  private async relabelNow(label: string): Promise<void> {
     const sel = this.selected;
     if (!sel || sel.readerId !== this.readerId) {
       this.label = label;
@@ -280,14 +323,14 @@ export class AnnotationState {
   }
 
   /** L: the next label of the list, for the selected box or for new boxes. */
-  async nextLabel(): Promise<void> {
+  private async nextLabelNow(): Promise<void> {
     const current = this.selected?.readerId === this.readerId ? this.selected.label : this.label;
     const i = this.labels.indexOf(current ?? '');
-    await this.relabel(this.labels[(i + 1) % this.labels.length] as string);
+    await this.relabelNow(this.labels[(i + 1) % this.labels.length] as string);
   }
 
   /** Copies the selected box to the next (+1) or previous (−1) slice, goes there and selects the copy. */
-  async copy(delta: 1 | -1): Promise<void> {
+  private async copyNow(delta: 1 | -1): Promise<void> {
     const sel = this.ownSelected('copy');
     if (!sel) return;
     const target = copyTargetSlice(sel.sliceIndex, delta, this.viewer.count);
@@ -303,7 +346,7 @@ export class AnnotationState {
    * Fills the slices between the selected box and the nearest box of the same reader and label on
    * another slice (nearest by slice, then by centre), each corner linear in slice index.
    */
-  async interpolate(): Promise<void> {
+  private async interpolateNow(): Promise<void> {
     const sel = this.ownSelected('interpolate from');
     if (!sel) return;
     const partner = interpolationPartner(sel, this.mine);
@@ -319,14 +362,6 @@ export class AnnotationState {
     const keep = this.selectedId;
     await this.createOn(between, sel.label, `interpolate ${between.length} boxes`);
     this.selectedId = keep;
-  }
-
-  async undo(): Promise<void> {
-    this.show(await this.stack()?.undo(), 'undo');
-  }
-
-  async redo(): Promise<void> {
-    this.show(await this.stack()?.redo(), 'redo');
   }
 
   select(id: BoxId | null): void {
@@ -352,6 +387,14 @@ export class AnnotationState {
   }
 
   // ---- helpers ----
+
+  private queue: Promise<void> = Promise.resolve();
+
+  private enqueue(fn: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
 
   private begin(g: Gesture): boolean {
     if (this.locked) {
