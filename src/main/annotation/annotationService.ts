@@ -18,8 +18,7 @@ import {
 } from '../../shared/annotation/schemas';
 import type { SeriesUid, SopInstanceUid } from '../../shared/ids';
 import type { DicomPixelBox } from '../../shared/reference/schemas';
-import { NotFoundError } from '../series/seriesReader';
-import { InvalidInputError } from '../services/errors';
+import { InvalidInputError, NotFoundError } from '../services/errors';
 import type { AnnotationStore, BoxRow, ReaderRow } from './annotationStore';
 import {
   applyCaseUpdate,

@@ -10,17 +10,20 @@ export function parseWarnings(json: string): string[] {
   return Array.isArray(parsed) ? parsed.filter((w): w is string => typeof w === 'string') : [];
 }
 
-/** The public summary of a series from its catalog row and its instances in anatomical order. */
-export function toSeriesSummary(row: SeriesRow, instances: readonly InstanceRow[]): SeriesSummary {
-  const first = instances[0];
-  const last = instances[instances.length - 1];
+/** The public summary of a series from its catalog row, its slice count and its end slices. */
+export function toSeriesSummary(
+  row: SeriesRow,
+  slices: number,
+  first: InstanceRow | undefined,
+  last: InstanceRow | undefined,
+): SeriesSummary {
   return {
     studyUid: StudyUid.parse(row.study_uid),
     seriesUid: SeriesUid.parse(row.series_uid),
     modality: row.modality,
     description: row.description,
     seriesNumber: row.series_number,
-    slices: instances.length,
+    slices,
     rows: row.rows,
     cols: row.cols,
     pixelSpacing:
@@ -34,7 +37,18 @@ export function toSeriesSummary(row: SeriesRow, instances: readonly InstanceRow[
   };
 }
 
+/** A series' summary with three indexed look-ups, not a read of all its instances. */
+export function summarizeSeries(store: CatalogStore, row: SeriesRow): SeriesSummary {
+  const count = store.countSlices(row.series_uid);
+  return toSeriesSummary(
+    row,
+    count,
+    store.instanceAt(row.series_uid, 0),
+    store.instanceAt(row.series_uid, count - 1),
+  );
+}
+
 export function loadSeriesSummary(store: CatalogStore, seriesUid: string): SeriesSummary | null {
   const row = store.series(seriesUid);
-  return row ? toSeriesSummary(row, store.instancesOfSeries(seriesUid)) : null;
+  return row ? summarizeSeries(store, row) : null;
 }

@@ -9,8 +9,7 @@ import { sha256 } from '../io/sha256';
 import { readWholeFile, readWholeFileSync } from '../io/readWholeFile';
 import { SYNTHETIC_DESCRIPTION } from '../phantom/headers';
 import { LruCache } from '../../shared/imaging/sliceLoader';
-
-export class NotFoundError extends Error {}
+import { NotFoundError } from '../services/errors';
 
 /** A whole series in HU, slices in anatomical order: value (z, y, x) at hu[(z · rows + y) · cols + x]. */
 export interface Volume {
@@ -40,7 +39,7 @@ export class SeriesReader {
     const instances = this.store.instancesOfSeries(seriesUid);
     const patient = this.store.patientOfStudy(row.study_uid);
     return {
-      summary: toSeriesSummary(row, instances),
+      summary: toSeriesSummary(row, instances.length, instances[0], instances[instances.length - 1]),
       patientName: patient?.name ?? '',
       patientId: patient?.patient_id ?? '',
       orientation: row.orientation

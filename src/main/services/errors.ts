@@ -4,3 +4,6 @@
  * 'invalid-input' result carrying the message, which is written for the user.
  */
 export class InvalidInputError extends Error {}
+
+/** A series, slice, box or reader the workspace does not have: answered as a 'not-found' result. */
+export class NotFoundError extends Error {}

@@ -2,12 +2,11 @@ import type { z } from 'zod';
 import { contract, isChannel, type Channel, type ChannelOutput } from '../../shared/ipc/contract';
 import { err, ok, type Result } from '../../shared/result';
 import { annotationHandlers } from '../annotation/handlers';
-import { toSeriesSummary } from '../catalog/seriesSummary';
+import { summarizeSeries } from '../catalog/seriesSummary';
 import { importPaths } from '../import/importPaths';
 import { seriesReference } from '../reference/referenceStore';
-import { NotFoundError } from '../series/seriesReader';
+import { InvalidInputError, NotFoundError } from './errors';
 import type { Workspace } from '../workspace/workspace';
-import { InvalidInputError } from './errors';
 
 type Handler<C extends Channel> = (
   input: z.infer<(typeof contract)[C]['input']>,
@@ -50,9 +49,7 @@ function catalogTree(ws: Workspace): ChannelOutput<'catalog:tree'> {
         date: st.study_date,
         description: st.description,
         accession: st.accession,
-        series: catalog
-          .seriesOfStudy(st.study_uid)
-          .map((se) => toSeriesSummary(se, catalog.instancesOfSeries(se.series_uid))),
+        series: catalog.seriesOfStudy(st.study_uid).map((se) => summarizeSeries(catalog, se)),
       })),
     })),
   });
