@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { generateCohort } from '../src/main/phantom';
 import { withHugePages } from '../src/main/platform/hugePages.mjs';
 import { runAnnotationBench } from './annotations';
+import { runOverlayPaintBench } from './overlayPaint';
 
 const SLICES = 400;
 const RUNS = 3;
@@ -137,3 +138,6 @@ console.log(
 
 // Annotation storage at scale (issue 3): 100,000 boxes over 200 cases.
 console.log(await runAnnotationBench());
+
+// Opening a case and painting a slice's annotation overlay in the real renderer (Chromium).
+console.log(await runOverlayPaintBench());

@@ -89,7 +89,9 @@ async function arm(page: Page, event: 'click' | 'keydown', slice: number, count:
 }
 
 const measured = (page: Page): Promise<number> =>
-  page.evaluate(() => (globalThis as unknown as BenchWindow).__overlayBench ?? Promise.reject(new Error('not armed')));
+  page.evaluate(
+    () => (globalThis as unknown as BenchWindow).__overlayBench ?? Promise.reject(new Error('not armed')),
+  );
 
 const sliceRendered = (page: Page, index: number): Promise<unknown> =>
   page.waitForSelector(`[data-testid="slice-canvas"][data-rendered^="${index}|"]`);
@@ -104,7 +106,12 @@ export async function runOverlayPaintBench(): Promise<string> {
   let browser: Browser | undefined;
   try {
     const cohortDir = join(dir, 'cohort');
-    const cohort = await generateCohort({ outDir: cohortDir, patients: 1, seed: 6060, slicesPerPatient: SLICES });
+    const cohort = await generateCohort({
+      outDir: cohortDir,
+      patients: 1,
+      seed: 6060,
+      slicesPerPatient: SLICES,
+    });
     const truth = groundTruthSchema.parse(JSON.parse(await readFile(cohort.groundTruthPath, 'utf8')));
     const seriesUid = SeriesUid.parse(truth.patients[0]?.seriesInstanceUid);
     ws = openWorkspace(join(dir, 'workspace'));
@@ -123,8 +130,14 @@ export async function runOverlayPaintBench(): Promise<string> {
       return {
         sopInstanceUid: detail.slices[slice]!.sopInstanceUid,
         label: 'DVT',
-        box: { space: 'dicom-pixel', x1: x + 0.5, y1: y + 0.25, x2: x + 20 + (k % 40), y2: y + 15 + (k % 30) },
-      } as NewBox;
+        box: {
+          space: 'dicom-pixel',
+          x1: x + 0.5,
+          y1: y + 0.25,
+          x2: x + 20 + (k % 40),
+          y2: y + 15 + (k % 30),
+        },
+      };
     });
     await h['annotations:create']({ seriesUid, readerId, boxes });
     const stored = (await h['annotations:list']({ seriesUid })).length;
@@ -172,6 +185,8 @@ export async function runOverlayPaintBench(): Promise<string> {
     }
     if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
 
+    const paint = median(steps);
+    const tail = p95(steps);
     const stepBoxes = perSlice.slice(1, STEPS + 1);
     const table: [string, string, string][] = [
       [
@@ -181,14 +196,13 @@ export async function runOverlayPaintBench(): Promise<string> {
       ],
       [
         'slice step (ArrowDown → overlay painted), median',
-        `${median(steps).toFixed(2)} ms`,
+        `${paint.toFixed(2)} ms`,
         `${STEPS} cached slices, ~${(stepBoxes.reduce((a, b) => a + b, 0) / STEPS).toFixed(1)} boxes each`,
       ],
-      ['slice step, p95', `${p95(steps).toFixed(2)} ms`, `max ${Math.max(...steps).toFixed(2)} ms`],
+      ['slice step, p95', `${tail.toFixed(2)} ms`, `max ${Math.max(...steps).toFixed(2)} ms`],
     ];
     const w = [Math.max(...table.map((r) => r[0].length)), 12, Math.max(...table.map((r) => r[2].length))];
     const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(w[i] ?? 0)).join(' | ')} |`;
-    const paint = median(steps);
     return [
       `\nOverlay paint in the renderer (Debian Chromium, headless, no GPU): ${stored} boxes of one reader ` +
         `over ${SLICES} slices of ${cols}×${rows}\n`,
@@ -196,7 +210,8 @@ export async function runOverlayPaintBench(): Promise<string> {
       `|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`,
       ...table.map(line),
       `\nGoal: paint a slice's overlay within one 60 Hz frame (${FRAME_MS.toFixed(1)} ms): ` +
-        `median ${paint.toFixed(2)} ms, p95 ${p95(steps).toFixed(2)} ms (${paint < FRAME_MS ? 'met' : 'NOT met'}).`,
+        `median ${paint.toFixed(2)} ms (${paint < FRAME_MS ? 'met' : 'NOT met'}), ` +
+        `p95 ${tail.toFixed(2)} ms (${tail < FRAME_MS ? 'met' : 'NOT met'}).`,
     ].join('\n');
   } finally {
     await browser?.close();
