@@ -25,6 +25,8 @@ export function decodeNativeFrame(
   value: Uint8Array,
   littleEndian: boolean,
   index: number,
+  /** Return a view into `value` instead of a copy where the data allows (borrowed bytes). */
+  view = false,
 ): StoredPixels {
   const Type = storedArrayType(h);
   if (Type === null) throw new DicomError(`Bits Allocated ${h.bitsAllocated} is not supported`);
@@ -40,6 +42,11 @@ export function decodeNativeFrame(
   }
   const frameBytes = count * Type.BYTES_PER_ELEMENT;
   const bytes = value.subarray(index * frameBytes, (index + 1) * frameBytes);
+  const interleaved = h.planarConfiguration !== 1 || h.samplesPerPixel === 1;
+  if (view && littleEndian && interleaved && bytes.byteOffset % Type.BYTES_PER_ELEMENT === 0) {
+    // Borrowed bytes always sit in a plain ArrayBuffer (parseDicom checks it).
+    return new Type(bytes.buffer as ArrayBuffer, bytes.byteOffset, count);
+  }
   const samples = littleEndian
     ? fromLittleEndianBytes(Type, bytes, count)
     : fromBigEndianBytes(Type, bytes, count);

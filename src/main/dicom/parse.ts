@@ -15,6 +15,8 @@ class Parsed implements ParsedDicom {
     readonly header: DicomHeader,
     private readonly ds: RawDataset,
     private readonly pixelTs: string | null,
+    /** Frames may be views into borrowed bytes (see ParseOptions.borrow). */
+    private readonly borrowed = false,
   ) {}
 
   decodeFrame(frame = 0): StoredPixels {
@@ -35,7 +37,7 @@ class Parsed implements ParsedDicom {
     const value = this.ds.bytes.subarray(pixel.valueOffset, pixel.valueOffset + pixel.valueLength);
     try {
       if (encoding === 'native' && !pixel.undefinedLength) {
-        return decodeNativeFrame(h, value, this.ds.littleEndian, frame);
+        return decodeNativeFrame(h, value, this.ds.littleEndian, frame, this.borrowed);
       }
       if (encoding === 'native' || !pixel.undefinedLength) {
         throw new Error(
@@ -58,15 +60,30 @@ class Parsed implements ParsedDicom {
   }
 }
 
+export interface ParseOptions {
+  /**
+   * The caller lends its bytes for as long as it uses the result and the frames decoded from it:
+   * no copy is made, and uncompressed little-endian frames come back as views into the bytes.
+   * For loops that read many files into one reused buffer (no garbage per slice). The bytes must
+   * fill their ArrayBuffer exactly; daikon may rewrite big-endian data in them.
+   */
+  borrow?: boolean;
+}
+
 /**
  * Parses a Part 10 file (or a raw dataset without preamble and meta) from bytes. The bytes are
- * copied first: daikon reads `DataView.buffer` from offset 0, and Node pools small file buffers.
+ * copied first (unless borrowed): daikon reads `DataView.buffer` from offset 0, Node pools small
+ * file buffers, and daikon rewrites big-endian data in place.
  */
-export function parseDicom(bytes: Uint8Array): ParsedDicom {
-  const copy = new Uint8Array(bytes.byteLength);
-  copy.set(bytes);
+export function parseDicom(bytes: Uint8Array, options: ParseOptions = {}): ParsedDicom {
+  const borrow =
+    options.borrow === true &&
+    bytes.buffer instanceof ArrayBuffer &&
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength;
+  const copy = borrow ? bytes : Uint8Array.from(bytes);
   const layout = detectLayout(copy);
   const ds = parseDataset(copy, layout);
   const header = readHeader(ds, layout.transferSyntaxUid);
-  return new Parsed(header, ds, effectiveTransferSyntax(layout));
+  return new Parsed(header, ds, effectiveTransferSyntax(layout), borrow);
 }

@@ -1,12 +1,16 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
-/** Synchronous twin of readWholeFile, for loops that read many files and yield now and then. */
-export function readWholeFileSync(path: string): Buffer {
+/**
+ * Synchronous twin of readWholeFile, for loops that read many files and yield now and then.
+ * Given `reuse` of exactly the file's size, reads into it instead of allocating (a series' slices
+ * are usually all the same size, so a loop makes no garbage).
+ */
+export function readWholeFileSync(path: string, reuse?: Uint8Array): Uint8Array {
   const fd = openSync(path, 'r');
   try {
     const { size } = fstatSync(fd);
-    const bytes = Buffer.allocUnsafeSlow(size);
+    const bytes = reuse?.length === size ? reuse : Buffer.allocUnsafeSlow(size);
     let offset = 0;
     while (offset < size) {
       const bytesRead = readSync(fd, bytes, offset, size - offset, offset);

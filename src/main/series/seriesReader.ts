@@ -4,7 +4,13 @@ import type { SeriesDetail, SliceData } from '../../shared/catalog/schemas';
 import { SeriesUid, SopInstanceUid } from '../../shared/ids';
 import type { CatalogStore, InstanceRow } from '../catalog/catalogStore';
 import { positionOf, toSeriesSummary } from '../catalog/seriesSummary';
-import { parseDicom, toModalityValues, toModalityValuesInto, type StoredPixels } from '../dicom';
+import {
+  parseDicom,
+  toModalityValues,
+  toModalityValuesInto,
+  type ParseOptions,
+  type StoredPixels,
+} from '../dicom';
 import { sha256 } from '../io/sha256';
 import { readWholeFile, readWholeFileSync } from '../io/readWholeFile';
 import { SYNTHETIC_DESCRIPTION } from '../phantom/headers';
@@ -75,13 +81,12 @@ export class SeriesReader {
     // HU go straight into the volume; a slice that needs floats turns the volume into floats.
     let ints: Int16Array | null = new Int16Array(size * instances.length);
     let floats: Float32Array | null = null;
+    let scratch: Uint8Array | undefined;
     for (const [z, inst] of instances.entries()) {
       if (z % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
-      const stored = storedPixelsOf(
-        inst,
-        readWholeFileSync(inst.file_path),
-        statSync(inst.file_path).mtimeMs,
-      );
+      // One buffer serves every file of the series (borrowed by the parser: no copies, no garbage).
+      scratch = readWholeFileSync(inst.file_path, scratch);
+      const stored = storedPixelsOf(inst, scratch, statSync(inst.file_path).mtimeMs, { borrow: true });
       const target = ints?.subarray(z * size, (z + 1) * size);
       if (!target || !toModalityValuesInto(stored, inst.rescale_slope, inst.rescale_intercept, target)) {
         floats ??= ints ? Float32Array.from(ints) : new Float32Array(size * instances.length);
@@ -120,9 +125,14 @@ export class SeriesReader {
  * imported: same-size CT slices swapped or rewritten on disk would otherwise show the wrong
  * pixels. Size and modification time decide cheaply; when they differ, the content hash does.
  */
-function storedPixelsOf(inst: InstanceRow, bytes: Uint8Array, mtimeMs: number): StoredPixels {
+function storedPixelsOf(
+  inst: InstanceRow,
+  bytes: Uint8Array,
+  mtimeMs: number,
+  options: ParseOptions = {},
+): StoredPixels {
   const same =
     bytes.length === inst.file_size && (mtimeMs === inst.mtime_ms || sha256(bytes) === inst.content_hash);
   if (!same) throw new Error(`${inst.file_path} changed on disk since it was imported; import it again`);
-  return parseDicom(bytes).decodeFrame(0);
+  return parseDicom(bytes, options).decodeFrame(0);
 }
