@@ -18,6 +18,8 @@ import { openWorkspace, type Workspace } from '../src/main/workspace/workspace';
 import type { NewBox } from '../src/shared/annotation/schemas';
 import { SeriesUid } from '../src/shared/ids';
 import { groundTruthSchema } from '../src/shared/phantom/groundTruth';
+// Launched exactly as the UI tests launch it.
+import { CHROMIUM_ARGS } from '../test/ui/fixture';
 
 const RENDERER_DIR = resolve('out/renderer');
 const SLICES = 60;
@@ -26,16 +28,6 @@ const OPENS = 5;
 const STEPS = 50;
 const READER = 'Bench Reader';
 const FRAME_MS = 1000 / 60;
-// As test/ui/fixture.ts launches it.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** The page-side globals used below (the bench compiles without the DOM library). */
 interface BenchWindow {
