@@ -1,8 +1,7 @@
-import type { Orientation } from '../../shared/imaging/geometry';
 import { orderSlices } from '../series/ordering';
 import { measureSliceSpacing } from '../series/spacing';
 import type { CatalogStore } from './catalogStore';
-import { positionOf } from './seriesSummary';
+import { parseOrientation, positionOf } from './seriesSummary';
 
 /**
  * Recomputes what follows from a series' instances: anatomical order (slice_index), slice spacing
@@ -16,7 +15,7 @@ export function refreshSeries(store: CatalogStore, seriesUid: string): void {
     store.pruneSeries(seriesUid);
     return;
   }
-  const orientation = row.orientation ? (JSON.parse(row.orientation) as Orientation) : null;
+  const orientation = parseOrientation(row.orientation);
   const { order, orderedBy, distances } = orderSlices(
     instances.map((i) => ({ position: positionOf(i), orientation, instanceNumber: i.instance_number })),
   );

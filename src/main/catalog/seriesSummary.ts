@@ -1,9 +1,19 @@
 import type { SeriesSummary, Vec3 } from '../../shared/catalog/schemas';
+import type { Orientation } from '../../shared/imaging/geometry';
 import { SeriesUid, StudyUid } from '../../shared/ids';
 import type { CatalogStore, InstanceRow, SeriesRow } from './catalogStore';
 
 export const positionOf = (row: InstanceRow): Vec3 | null =>
   row.pos_x === null || row.pos_y === null || row.pos_z === null ? null : [row.pos_x, row.pos_y, row.pos_z];
+
+/** A series row's stored ImageOrientationPatient (JSON), or null when the files had none. */
+export function parseOrientation(json: string | null): Orientation | null {
+  if (json === null) return null;
+  const parsed: unknown = JSON.parse(json);
+  return Array.isArray(parsed) && parsed.length === 6 && parsed.every((v) => typeof v === 'number')
+    ? (parsed as unknown as Orientation)
+    : null;
+}
 
 export function parseWarnings(json: string): string[] {
   const parsed: unknown = JSON.parse(json);

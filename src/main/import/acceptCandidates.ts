@@ -1,3 +1,4 @@
+import { parseOrientation } from '../catalog/seriesSummary';
 import type { DicomHeader } from '../dicom';
 
 /** A file that parsed and decoded, waiting to be checked against the others and the catalog. */
@@ -62,7 +63,7 @@ export function acceptCandidates(
         ? {
             rows: stored.rows,
             cols: stored.cols,
-            orientation: stored.orientation ? (JSON.parse(stored.orientation) as number[]) : null,
+            orientation: parseOrientation(stored.orientation),
           }
         : undefined);
     if (shape && (shape.rows !== h.rows || shape.cols !== h.columns)) {

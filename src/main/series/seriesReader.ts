@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { SeriesDetail, SliceData } from '../../shared/catalog/schemas';
 import { SeriesUid, SopInstanceUid } from '../../shared/ids';
 import type { CatalogStore, InstanceRow } from '../catalog/catalogStore';
-import { positionOf, toSeriesSummary } from '../catalog/seriesSummary';
+import { parseOrientation, positionOf, toSeriesSummary } from '../catalog/seriesSummary';
 import {
   parseDicom,
   toModalityValues,
@@ -44,13 +44,12 @@ export class SeriesReader {
     if (!row) throw new NotFoundError(`no series ${seriesUid} in this workspace`);
     const instances = this.store.instancesOfSeries(seriesUid);
     const patient = this.store.patientOfStudy(row.study_uid);
+    const o = parseOrientation(row.orientation);
     return {
       summary: toSeriesSummary(row, instances.length, instances[0], instances[instances.length - 1]),
       patientName: patient?.name ?? '',
       patientId: patient?.patient_id ?? '',
-      orientation: row.orientation
-        ? (JSON.parse(row.orientation) as [number, number, number, number, number, number])
-        : null,
+      orientation: o ? [o[0], o[1], o[2], o[3], o[4], o[5]] : null,
       window:
         row.window_center !== null && row.window_width !== null
           ? { center: row.window_center, width: row.window_width }
