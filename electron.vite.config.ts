@@ -7,7 +7,13 @@ export default defineConfig({
     build: {
       // Native and WASM-backed packages stay in node_modules and are loaded at run time.
       externalizeDeps: true,
-      rollupOptions: { input: { index: resolve('src/main/electron/index.ts') } },
+      // The inference worker is its own entry: worker threads load it by path (out/main/inferenceWorker.js).
+      rollupOptions: {
+        input: {
+          index: resolve('src/main/electron/index.ts'),
+          inferenceWorker: resolve('src/main/inference/inferenceWorker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -77,6 +77,7 @@ export default ts.config(
       'src/main/db/database.ts',
       'src/main/phantom/dicomWriter.ts',
       'src/main/dicom/codecs/jpegLossless.ts',
+      'src/main/inference/ortSession.ts',
     ],
     rules: {
       'no-restricted-imports': layerRule(

@@ -229,7 +229,7 @@ export async function runAnnotationBench(): Promise<string> {
         `${openAndDraw.toFixed(2)} ms (${openAndDraw < FRAME_MS ? 'met' : 'NOT met'}).`,
     ].join('\n');
   } finally {
-    ws.close();
+    await ws.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

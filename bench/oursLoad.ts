@@ -22,7 +22,7 @@ async function importStep(dir: string): Promise<object> {
   const t = performance.now();
   const report = await importPaths(ws.catalog, [seriesDir as string]);
   const ms = performance.now() - t;
-  ws.close();
+  await ws.close();
   if (report.errors.length > 0) throw new Error(`import failed: ${JSON.stringify(report.errors[0])}`);
   return { ms, slices: report.series[0]?.slices ?? 0, peakRssMb: peakRssMb() };
 }
@@ -53,7 +53,7 @@ async function loadStep(dir: string): Promise<object> {
     await handlers['series:slice']({ seriesUid: SeriesUid.parse(series.series_uid), index: z });
   }
   const sliceMs = performance.now() - t2;
-  ws.close();
+  await ws.close();
   return { ms, sliceMs, slices: volume.slices, peakRssMb: peakRssMb(), checksum };
 }
 

@@ -208,7 +208,7 @@ export async function runOverlayPaintBench(): Promise<string> {
   } finally {
     await browser?.close();
     await harness?.close();
-    ws?.close();
+    await ws?.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -18,3 +18,15 @@ export type SopInstanceUid = z.infer<typeof SopInstanceUid>;
 /** Row id of a patient in the workspace catalog (patients have no UID of their own). */
 export const PatientKey = z.number().int().positive().brand<'PatientKey'>();
 export type PatientKey = z.infer<typeof PatientKey>;
+
+/** Row id of a registered model in a workspace. */
+export const ModelId = z.number().int().positive().brand<'ModelId'>();
+export type ModelId = z.infer<typeof ModelId>;
+
+/** Row id of one model's run on one series. */
+export const RunId = z.number().int().positive().brand<'RunId'>();
+export type RunId = z.infer<typeof RunId>;
+
+/** A queued inference job (one model × one series); lives as long as the process. */
+export const JobId = z.number().int().positive().brand<'JobId'>();
+export type JobId = z.infer<typeof JobId>;

@@ -79,8 +79,8 @@ describe('box commands against a real workspace', () => {
     };
     readerId = (await call(fx.handlers, 'readers:add', { name: 'Dr Undo' })).id;
   });
-  afterAll(() => {
-    fx?.ws.close();
+  afterAll(async () => {
+    await fx?.ws.close();
     if (fx) rmSync(fx.root, { recursive: true, force: true });
   });
 

@@ -29,8 +29,8 @@ beforeAll(async () => {
   alice = await call(h, 'readers:add', { name: 'Alice' });
   bob = await call(h, 'readers:add', { name: 'Bob' });
 }, 120_000);
-afterAll(() => {
-  fx.ws.close();
+afterAll(async () => {
+  await fx.ws.close();
   rmSync(fx.root, { recursive: true, force: true });
 });
 

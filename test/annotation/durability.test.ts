@@ -19,7 +19,7 @@ beforeAll(async () => {
   fx = await annotationWorkspace(1, 10);
   readerId = (await call(fx.handlers, 'readers:add', { name: 'Burst' })).id;
   await call(fx.handlers, 'labels:set', { labels: ['DVT', 'vein'] });
-  fx.ws.close();
+  await fx.ws.close();
 }, 120_000);
 afterAll(() => rmSync(fx.root, { recursive: true, force: true }));
 
@@ -107,6 +107,6 @@ it('keeps every acknowledged edit across a SIGKILL mid-burst', async () => {
     const acknowledgedRows = [...expected.values()].reduce((n, e) => n + e.length, 0);
     expect((historyRows ?? 0) - acknowledgedRows).toBeLessThanOrEqual(3);
   } finally {
-    ws.close();
+    await ws.close();
   }
 }, 60_000);

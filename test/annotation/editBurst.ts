@@ -57,4 +57,4 @@ for (let i = 0; i < MAX_EDITS; i++) {
       await edit(i, 'annotations:restore', { readerId, ids: [first] });
   }
 }
-ws.close();
+await ws.close();

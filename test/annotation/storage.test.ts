@@ -48,7 +48,7 @@ async function workspaceAtVersion2(): Promise<void> {
   // Today's importer needs today's schema: import into a current workspace, then copy its rows.
   const current = openWorkspace(join(root, 'current'));
   const report = await importPaths(current.catalog, [cohort]);
-  current.close();
+  await current.close();
   expect(report.errors).toEqual([]);
   db.exec(`ATTACH DATABASE '${join(root, 'current', DATABASE_FILE)}' AS current`);
   db.transaction(() => {

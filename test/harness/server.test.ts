@@ -24,7 +24,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await harness.close();
-  ws.close();
+  await ws.close();
 });
 
 const invoke = (channel: string, input: unknown, token: string | null = harness.token) =>

@@ -13,8 +13,8 @@ beforeEach(() => {
   dir = tempDir('dvt-changes-');
   ws = openWorkspace(join(dir, 'ws'));
 });
-afterEach(() => {
-  ws.close();
+afterEach(async () => {
+  await ws.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -25,8 +25,8 @@ beforeEach(async () => {
   truthFile = cohort.groundTruthPath;
   truth = groundTruthSchema.parse(JSON.parse(readFileSync(truthFile, 'utf8')));
 });
-afterEach(() => {
-  ws.close();
+afterEach(async () => {
+  await ws.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

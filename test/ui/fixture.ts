@@ -88,7 +88,7 @@ export async function startUiFixture(options: {
     close: async () => {
       await browser.close();
       await harness.close();
-      workspace.close();
+      await workspace.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

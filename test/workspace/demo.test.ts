@@ -106,7 +106,7 @@ describe('an unfinished demo', () => {
       expect(await ensureDemoWorkspace(w)).toBe(false);
       expect(w.catalog.counts().instances).toBe(600);
     } finally {
-      w.close();
+      await w.close();
     }
   }, 180_000);
 
@@ -118,7 +118,7 @@ describe('an unfinished demo', () => {
       expect(referenceSeries(w)).toBe(2);
       expect(w.catalog.getMeta(DEMO_STARTED_KEY)).toBeUndefined();
     } finally {
-      w.close();
+      await w.close();
     }
   }, 60_000);
 });

@@ -122,6 +122,11 @@ export function createCatalogStore(db: Db) {
       'DELETE FROM patients WHERE id NOT IN (SELECT DISTINCT patient_ref FROM studies)',
     ),
     allPatients: db.prepare<[], PatientRow>('SELECT * FROM patients ORDER BY patient_id, name'),
+    allSeriesUids: db.prepare<[], { series_uid: string }>(
+      `SELECT se.series_uid FROM series se JOIN studies st ON st.study_uid = se.study_uid
+       JOIN patients p ON p.id = st.patient_ref
+       ORDER BY p.patient_id, p.name, st.study_date, st.study_time, se.series_number, se.series_uid`,
+    ),
     studiesOfPatient: db.prepare<[number], StudyRow>(
       'SELECT * FROM studies WHERE patient_ref = ? ORDER BY study_date, study_uid',
     ),
@@ -180,6 +185,8 @@ export function createCatalogStore(db: Db) {
       s.deleteEmptyPatients.run();
     },
     allPatients: () => s.allPatients.all(),
+    /** Every series, in the order the workspace browser lists them. */
+    allSeriesUids: () => s.allSeriesUids.all().map((r) => r.series_uid),
     studiesOfPatient: (id: number) => s.studiesOfPatient.all(id),
     seriesOfStudy: (uid: string) => s.seriesOfStudy.all(uid),
     patientOfStudy: (uid: string) => s.patientOfStudy.get(uid),

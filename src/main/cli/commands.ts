@@ -15,6 +15,7 @@ import { createHandlers } from '../services/handlers';
 import { ensureDemoWorkspace } from '../workspace/demo';
 import { openWorkspace, type Workspace } from '../workspace/workspace';
 import { optionalInt, OutputWithExitCode, parseCommand, requireString, UsageError } from './args';
+import { inferenceCommands } from './inferenceCommands';
 
 interface Command {
   usage: string;
@@ -40,7 +41,7 @@ async function withWorkspace<T>(dir: string, body: (ws: Workspace) => Promise<T>
   try {
     return await body(ws);
   } finally {
-    ws.close();
+    await ws.close();
   }
 }
 
@@ -159,10 +160,11 @@ export const commands: Record<string, Command> = {
         process.once('SIGTERM', resolveStop);
       });
       await harness.close();
-      ws.close();
+      await ws.close();
       return undefined;
     },
   },
+  ...inferenceCommands,
 };
 
 export function usage(): string {

@@ -7,6 +7,7 @@ import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { createHandlers, type Handlers } from '../services/handlers';
 import { ensureDemoWorkspace } from '../workspace/demo';
 import { openWorkspace, type Workspace } from '../workspace/workspace';
+import { setInferenceWorkerScript } from '../inference/workerClient';
 import { registerIpc } from './ipc';
 import { appPageMatcher, isTrustedSender } from './sender';
 
@@ -15,6 +16,8 @@ const rendererUrl = process.env['ELECTRON_RENDERER_URL'];
 /** The built page. The window loads exactly this URL, and IPC trusts only frames that show it. */
 const indexFile = pathToFileURL(join(here, '../renderer/index.html'));
 const isAppPage = appPageMatcher({ indexFile, devServerUrl: rendererUrl });
+// Built beside this file by electron-vite (a second entry of the main build).
+setInferenceWorkerScript(join(here, 'inferenceWorker.js'));
 
 function workspaceDirFromArgs(): { dir: string; demo: boolean } {
   const i = process.argv.indexOf('--workspace');

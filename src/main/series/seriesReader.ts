@@ -4,18 +4,12 @@ import type { SeriesDetail, SliceData } from '../../shared/catalog/schemas';
 import { SeriesUid, SopInstanceUid } from '../../shared/ids';
 import type { CatalogStore, InstanceRow } from '../catalog/catalogStore';
 import { parseOrientation, positionOf, toSeriesSummary } from '../catalog/seriesSummary';
-import {
-  parseDicom,
-  toModalityValues,
-  toModalityValuesInto,
-  type ParseOptions,
-  type StoredPixels,
-} from '../dicom';
-import { sha256 } from '../io/sha256';
+import { toModalityValues, toModalityValuesInto } from '../dicom';
 import { readWholeFile, readWholeFileSync } from '../io/readWholeFile';
 import { SYNTHETIC_DESCRIPTION } from '../phantom/headers';
 import { LruCache } from '../../shared/imaging/sliceLoader';
 import { NotFoundError } from '../services/errors';
+import { storedPixelsOf } from './instancePixels';
 
 /** A whole series in HU, slices in anatomical order: value (z, y, x) at hu[(z · rows + y) · cols + x]. */
 export interface Volume {
@@ -117,21 +111,4 @@ export class SeriesReader {
     }
     return { seriesUid: SeriesUid.parse(seriesUid), index, rows: row.rows, cols: row.cols, hu };
   }
-}
-
-/**
- * The stored pixels of an instance's file, refusing a file whose content is no longer what was
- * imported: same-size CT slices swapped or rewritten on disk would otherwise show the wrong
- * pixels. Size and modification time decide cheaply; when they differ, the content hash does.
- */
-function storedPixelsOf(
-  inst: InstanceRow,
-  bytes: Uint8Array,
-  mtimeMs: number,
-  options: ParseOptions = {},
-): StoredPixels {
-  const same =
-    bytes.length === inst.file_size && (mtimeMs === inst.mtime_ms || sha256(bytes) === inst.content_hash);
-  if (!same) throw new Error(`${inst.file_path} changed on disk since it was imported; import it again`);
-  return parseDicom(bytes, options).decodeFrame(0);
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { contract, isChannel, type Channel, type ChannelOutput } from '../../shared/ipc/contract';
 import { err, ok, type Result } from '../../shared/result';
 import { annotationHandlers } from '../annotation/handlers';
+import { inferenceHandlers } from '../inference/handlers';
 import { summarizeSeries } from '../catalog/seriesSummary';
 import { importPaths } from '../import/importPaths';
 import { seriesReference } from '../reference/referenceStore';
@@ -32,6 +33,7 @@ export function createHandlers(ws: Workspace): Handlers {
       return Promise.resolve(seriesReference(ws.db, seriesUid));
     },
     ...annotationHandlers(ws),
+    ...inferenceHandlers(ws),
   };
 }
 

@@ -4,6 +4,7 @@ import { createCatalogStore, type CatalogStore } from '../catalog/catalogStore';
 import { openDatabase, type Db } from '../db/database';
 import { SYNTHETIC_DESCRIPTION } from '../phantom/headers';
 import { SeriesReader } from '../series/seriesReader';
+import { InferenceService } from '../inference/inferenceService';
 
 export const DATABASE_FILE = 'workspace.sqlite';
 
@@ -13,6 +14,8 @@ export interface Workspace {
   readonly db: Db;
   readonly catalog: CatalogStore;
   readonly series: SeriesReader;
+  /** Models, runs and the inference job queue (its worker starts on first use). */
+  readonly inference: InferenceService;
   readonly isDemo: () => boolean;
   readonly isSynthetic: () => boolean;
   /**
@@ -20,7 +23,8 @@ export interface Workspace {
    * so two overlapping imports would race. (Other processes are held off by BEGIN IMMEDIATE.)
    */
   exclusive<T>(work: () => Promise<T>): Promise<T>;
-  close(): void;
+  /** Cancels queued jobs, stops the inference worker and closes the database. */
+  close(): Promise<void>;
 }
 
 export function openWorkspace(dir: string): Workspace {
@@ -29,11 +33,13 @@ export function openWorkspace(dir: string): Workspace {
   const db = openDatabase(join(abs, DATABASE_FILE));
   const catalog = createCatalogStore(db);
   let queue: Promise<unknown> = Promise.resolve();
+  const inference = new InferenceService(abs, db, catalog);
   return {
     dir: abs,
     db,
     catalog,
     series: new SeriesReader(catalog),
+    inference,
     isDemo: () => catalog.getMeta('demo') === 'true',
     isSynthetic: () =>
       catalog.getMeta('synthetic') === 'true' || catalog.seriesDescribedAs(SYNTHETIC_DESCRIPTION) > 0,
@@ -42,6 +48,9 @@ export function openWorkspace(dir: string): Workspace {
       queue = run.catch(() => undefined);
       return run;
     },
-    close: () => db.close(),
+    close: async () => {
+      await inference.close();
+      db.close();
+    },
   };
 }

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { SeriesUid } from '../ids';
 import { CatalogTree, ImportReport, SeriesDetail, SliceData } from '../catalog/schemas';
 import { SeriesReference } from '../reference/schemas';
 import {
@@ -11,6 +10,8 @@ import {
   Reader,
   annotationInputs as annotation,
 } from '../annotation/schemas';
+import { JobId, ModelId, RunId, SeriesUid } from '../ids';
+import { Job, ModelSummary, Prediction, RunParams, RunSummary } from '../inference/schemas';
 
 /** A POSIX (/…) or Windows (C:\…, \\server\…) absolute path. */
 const AbsolutePath = z
@@ -74,6 +75,41 @@ export const contract = {
   'cases:get': { input: annotation.caseGet, output: CaseState },
   /** A done case is locked for its reader until its status changes away from done. */
   'cases:set': { input: annotation.caseSet, output: CaseState },
+  'models:list': { input: z.object({}).strict(), output: z.array(ModelSummary) },
+  /** Registers an ONNX model with its manifest (sidecar or embedded); the same file twice is a no-op. */
+  'models:add': {
+    input: z.object({ path: AbsolutePath, name: z.string().min(1).max(100).optional() }).strict(),
+    output: z.object({ model: ModelSummary, alreadyRegistered: z.boolean() }),
+  },
+  /** Queues every model × series pair as a job; runs happen one at a time in a worker thread. */
+  'inference:start': {
+    input: z
+      .object({
+        modelIds: z.array(ModelId).min(1).max(50),
+        seriesUids: z.array(SeriesUid).min(1).max(10_000),
+        params: RunParams.strict().optional(),
+      })
+      .strict(),
+    output: z.array(Job),
+  },
+  'inference:jobs': { input: z.object({}).strict(), output: z.array(Job) },
+  'inference:cancel': {
+    input: z.object({ jobId: JobId }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
+  },
+  'runs:list': { input: z.object({ seriesUid: SeriesUid.optional() }).strict(), output: z.array(RunSummary) },
+  'runs:predictions': {
+    input: z
+      .object({
+        runId: RunId,
+        sliceIndex: z.number().int().nonnegative().optional(),
+        minScore: z.number().min(0).max(1).optional(),
+      })
+      .strict(),
+    output: z.array(Prediction),
+  },
+  /** Removes a finished run and its predictions (a running one must be cancelled first). */
+  'runs:delete': { input: z.object({ runId: RunId }).strict(), output: z.object({ deleted: z.boolean() }) },
 } as const;
 
 export type Contract = typeof contract;
