@@ -104,6 +104,11 @@ export const AnchorSettings = z
     strides: z.array(z.number().int().positive()).min(1),
     scales: z.array(positive).min(1),
     aspectRatios: z.array(positive).min(1),
+    /**
+     * How sizes[i] × scale becomes an anchor size: 'exact', or 'truncate' to an integer as
+     * torchvision's retinanet_resnet50_fpn builds its defaults (32, 40, 50; 64, 80, 101; …).
+     */
+    scaledSizes: z.enum(['exact', 'truncate']).default('exact'),
   })
   .refine((a) => a.sizes.length === a.strides.length, 'anchors need one stride per size (pyramid level)');
 export type AnchorSettings = z.infer<typeof AnchorSettings>;
@@ -150,6 +155,10 @@ export const ModelManifest = z
     description: z.string().max(2000).default(''),
     /** e.g. ResNet50, ResNet152. */
     backbone: z.string().min(1).max(100),
+    /**
+     * Indexed by the graph's class index: a model trained with label 0 as background (a common
+     * torchvision habit) lists 'background' first. Raw heads have one logit per name.
+     */
     classNames: z.array(z.string().min(1)).min(1),
     input: ModelInput,
     output: OutputLayout,
