@@ -116,10 +116,14 @@ describe('RunStore', () => {
   it('keeps predictions inside the constraints of the table', () => {
     const store = new RunStore(db);
     const a = newRun(store);
-    const bad = { label: 'DVT', score: 0.5, box: { space: 'dicom-pixel', x1: 30, y1: 20, x2: 10, y2: 40 } } as const;
-    expect(() => store.addSlice(a, { sliceIndex: 0, sopUid: 'x', tiles: 1, ms: 1, predictions: [bad] })).toThrow(
-      /CHECK/,
-    );
+    const bad = {
+      label: 'DVT',
+      score: 0.5,
+      box: { space: 'dicom-pixel', x1: 30, y1: 20, x2: 10, y2: 40 },
+    } as const;
+    expect(() =>
+      store.addSlice(a, { sliceIndex: 0, sopUid: 'x', tiles: 1, ms: 1, predictions: [bad] }),
+    ).toThrow(/CHECK/);
     // The slice's transaction rolled back as a whole.
     expect(store.get(a)).toMatchObject({ slicesDone: 0, tileCount: 0 });
   });

@@ -106,6 +106,8 @@ export async function runSeries(
     const predictions: SliceOutcome['predictions'] = [];
     for (const k of keep) {
       const label = manifest.classNames[labels[k] as number] ?? `class ${labels[k]}`;
+      // A class the manifest calls background is what the model found nothing in.
+      if (label.toLowerCase() === 'background') continue;
       predictions.push({
         label,
         score: Math.min(1, Math.max(0, scores[k] as number)),
