@@ -75,8 +75,9 @@ describe('checkGraph', () => {
     const nhwc = parsedManifest(
       torchvisionRawManifest({ input: { ...torchvisionRawManifest().input, layout: 'NHWC' } as never }),
     );
-    expect(checkGraph(nhwc, graph({ inputs: [{ name: 'images', elemType: 'float32', shape: [1, 128, 128, 3] }] })))
-      .toEqual({ fixedBatch: 1 });
+    expect(
+      checkGraph(nhwc, graph({ inputs: [{ name: 'images', elemType: 'float32', shape: [1, 128, 128, 3] }] })),
+    ).toEqual({ fixedBatch: 1 });
     expect(() => checkGraph(nhwc, graph())).toThrow(/N, H, W, C/);
   });
 

@@ -38,9 +38,9 @@ describe('parseManifest', () => {
 
   it('names the faulty field', () => {
     expect(() => parseManifest({ ...base, name: 'has space' })).toThrow(/name: letters, digits/);
-    expect(() => parseManifest({ ...base, input: { ...base.input, window: { level: 140, width: 0 } } })).toThrow(
-      /input.window.width/,
-    );
+    expect(() =>
+      parseManifest({ ...base, input: { ...base.input, window: { level: 140, width: 0 } } }),
+    ).toThrow(/input.window.width/);
     expect(() =>
       parseManifest({ ...base, anchors: { ...base.anchors, strides: [8, 16] } as typeof base.anchors }),
     ).toThrow(/one stride per size/);

@@ -1,37 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { readOnnxGraph } from '../../src/main/model/onnxGraph';
+import { bytes, int, str, valueInfo as protoValueInfo } from './protobuf';
 
-// A minimal protobuf writer, enough to build ModelProtos field by field (onnx.proto numbering).
-const varint = (n: number): number[] => {
-  const out: number[] = [];
-  while (n >= 0x80) {
-    out.push((n % 128) | 0x80);
-    n = Math.floor(n / 128);
-  }
-  out.push(n);
-  return out;
-};
-const bytes = (no: number, payload: number[]): number[] => [...varint(no * 8 + 2), ...varint(payload.length), ...payload];
-const str = (no: number, s: string): number[] => bytes(no, [...new TextEncoder().encode(s)]);
-const int = (no: number, n: number): number[] => [...varint(no * 8), ...varint(n)];
-
-const dim = (d: number | string): number[] => bytes(1, typeof d === 'number' ? int(1, d) : str(2, d));
 const valueInfo = (name: string, elem: number, dims: (number | string)[]): number[] =>
-  bytes(11, [...str(1, name), ...bytes(2, bytes(1, [...int(1, elem), ...bytes(2, dims.flatMap(dim))]))]);
-const outputInfo = (name: string, elem: number, dims: (number | string)[]): number[] => {
-  const v = valueInfo(name, elem, dims);
-  v[0] = 12 * 8 + 2; // same message, graph field 12 (output) instead of 11 (input)
-  return v;
-};
+  protoValueInfo(11, name, elem, dims);
+const outputInfo = (name: string, elem: number, dims: (number | string)[]): number[] =>
+  protoValueInfo(12, name, elem, dims);
 
-function model(graph: number[], extra: number[] = []): Uint8Array {
+function model(graph: number[]): Uint8Array {
   return Uint8Array.from([
     ...int(1, 8),
     ...str(2, 'pytorch'),
     ...bytes(8, [...str(1, ''), ...int(2, 17)]),
     ...bytes(7, graph),
     ...bytes(14, [...str(1, 'dvt.manifest'), ...str(2, '{"schemaVersion":1}')]),
-    ...extra,
   ]);
 }
 
@@ -59,7 +41,11 @@ describe('readOnnxGraph', () => {
   it('leaves out weights that old IR versions also list as inputs', () => {
     const initializer = bytes(5, [...str(8, 'conv.weight'), ...bytes(9, [0, 0, 0, 0])]);
     const g = readOnnxGraph(
-      model([...initializer, ...valueInfo('x', 1, [1, 3, 8, 8]), ...valueInfo('conv.weight', 1, [4, 3, 3, 3])]),
+      model([
+        ...initializer,
+        ...valueInfo('x', 1, [1, 3, 8, 8]),
+        ...valueInfo('conv.weight', 1, [4, 3, 3, 3]),
+      ]),
     );
     expect(g.inputs.map((i) => i.name)).toEqual(['x']);
   });

@@ -93,7 +93,7 @@ export async function openSession(modelPath: string, options: SessionOptions): P
       };
     } catch (err) {
       const message = shortProviderError((err as Error).message);
-      if (provider === 'cpu') throw new Error(`the model cannot be loaded: ${message}`);
+      if (provider === 'cpu') throw new Error(`the model cannot be loaded: ${message}`, { cause: err });
       notes.push(`${provider}: ${message}`);
     }
   }

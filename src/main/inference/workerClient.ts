@@ -1,6 +1,9 @@
 // The main thread's side of the inference worker: spawns it on first use, matches answers to
 // requests, and turns a crashed worker into rejected requests (the next request starts a new one).
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RunRequest, WorkerEvent, WorkerRequest } from './workerProtocol';
 
@@ -14,12 +17,23 @@ export function setInferenceWorkerScript(path: string): void {
 function spawn(): Worker {
   if (bundledScript) return new Worker(bundledScript);
   // From source (CLI, tests): load the TypeScript worker through tsx inside the worker.
-  const tsx = createRequire(import.meta.url).resolve('tsx/esm/api');
   const entry = new URL('./inferenceWorker.ts', import.meta.url).href;
-  const code = `const { register } = await import(${JSON.stringify(new URL(`file://${tsx}`).href)});
+  const code = `const { register } = await import(${JSON.stringify(tsxEsmApi())});
 register();
 await import(${JSON.stringify(entry)});`;
   return new Worker(code, { eval: true, type: 'module' } as ConstructorParameters<typeof Worker>[1]);
+}
+
+/** tsx's ESM API (`tsx/esm/api`, import condition), as a file URL the eval'd worker can import. */
+function tsxEsmApi(): string {
+  const require = createRequire(import.meta.url);
+  const pkgFile = require.resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as {
+    exports: Record<string, { import?: { default?: string } }>;
+  };
+  const rel = pkg.exports['./esm/api']?.import?.default;
+  if (!rel) throw new Error('tsx has no ESM API entry');
+  return pathToFileURL(join(dirname(pkgFile), rel)).href;
 }
 
 type Listener = { onEvent: (e: WorkerEvent) => void; onCrash: (err: Error) => void };

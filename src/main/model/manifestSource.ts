@@ -24,12 +24,12 @@ export function findManifest(onnxPath: string, metadata: Record<string, string>)
     try {
       json = JSON.parse(readFileSync(sidecar, 'utf8'));
     } catch (err) {
-      throw new Error(`${sidecar}: not valid JSON (${(err as Error).message})`);
+      throw new Error(`${sidecar}: not valid JSON (${(err as Error).message})`, { cause: err });
     }
     try {
       return { manifest: parseManifest(json), source: sidecar };
     } catch (err) {
-      throw new Error(`${sidecar}: ${(err as Error).message}`);
+      throw new Error(`${sidecar}: ${(err as Error).message}`, { cause: err });
     }
   }
   const embedded = metadata[MANIFEST_METADATA_KEY];
@@ -41,6 +41,6 @@ export function findManifest(onnxPath: string, metadata: Record<string, string>)
   try {
     return { manifest: parseManifest(JSON.parse(embedded)), source: 'metadata_props' };
   } catch (err) {
-    throw new Error(`${onnxPath}: embedded manifest: ${(err as Error).message}`);
+    throw new Error(`${onnxPath}: embedded manifest: ${(err as Error).message}`, { cause: err });
   }
 }

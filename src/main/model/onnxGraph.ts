@@ -177,7 +177,7 @@ export function readOnnxGraph(bytes: Uint8Array): OnnxGraphInfo {
       }
     }
   } catch (err) {
-    throw new Error(`not an ONNX model (${(err as Error).message})`);
+    throw new Error(`not an ONNX model (${(err as Error).message})`, { cause: err });
   }
   if (!graph || irVersion === 0) throw new Error('not an ONNX model (no graph or IR version)');
 

@@ -96,7 +96,7 @@ export async function registerModel(
       renameSync(partial, target);
     } catch (err) {
       rmSync(partial, { force: true });
-      throw new Error(`cannot copy the model into the workspace: ${(err as Error).message}`);
+      throw new Error(`cannot copy the model into the workspace: ${(err as Error).message}`, { cause: err });
     }
   }
   const model = store.insert({

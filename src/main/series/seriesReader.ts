@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { SeriesDetail, SliceData } from '../../shared/catalog/schemas';
 import { SeriesUid, SopInstanceUid } from '../../shared/ids';
-import type { CatalogStore, InstanceRow } from '../catalog/catalogStore';
+import type { CatalogStore } from '../catalog/catalogStore';
 import { parseOrientation, positionOf, toSeriesSummary } from '../catalog/seriesSummary';
 import { toModalityValues, toModalityValuesInto } from '../dicom';
 import { readWholeFile, readWholeFileSync } from '../io/readWholeFile';

@@ -3,7 +3,7 @@
 import type { KeyLike } from '../../../shared/imaging/keymap';
 import type { SeriesUid } from '../../../shared/ids';
 import type { CatalogTree } from '../../../shared/catalog/schemas';
-import type { Job, ModelSummary, Prediction } from '../../../shared/inference/schemas';
+import type { Job, ModelSummary, Prediction, ProviderChoice } from '../../../shared/inference/schemas';
 
 /**
  * One colour per run, by run id. Kept apart from the other overlays: readers' boxes are green, other
@@ -25,6 +25,22 @@ export function groupBySlice(predictions: readonly Prediction[]): ReadonlyMap<nu
   for (const list of bySlice.values()) list.sort((a, b) => b.score - a.score);
   return bySlice;
 }
+
+/**
+ * The provider choices of the run form, in the contract's order. Spelled out here rather than read
+ * from the zod enum: importing a schema value would bundle zod, whose eval probe the CSP reports.
+ * The Record makes the compiler check that every choice is listed.
+ */
+const CHOICES: Record<ProviderChoice, string> = {
+  auto: 'auto (best available)',
+  cuda: 'cuda',
+  webgpu: 'webgpu',
+  cpu: 'cpu',
+};
+export const PROVIDER_CHOICES = (Object.keys(CHOICES) as ProviderChoice[]).map((value) => ({
+  value,
+  text: CHOICES[value],
+}));
 
 /** Items by their id. */
 export const byId = <K, T extends { id: K }>(items: readonly T[]): ReadonlyMap<K, T> =>
