@@ -25,8 +25,8 @@ export interface OpenedSession {
 /** The CUDA provider is an optional extra download (see README); without its library it cannot start. */
 function cudaLibraryPresent(): boolean {
   try {
-    const require = createRequire(import.meta.url);
-    const binding = dirname(require.resolve('onnxruntime-node/package.json'));
+    const requireHere = createRequire(import.meta.url);
+    const binding = dirname(requireHere.resolve('onnxruntime-node/package.json'));
     return existsSync(
       join(binding, 'bin/napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so'),
     );

@@ -26,8 +26,8 @@ await import(${JSON.stringify(entry)});`;
 
 /** tsx's ESM API (`tsx/esm/api`, import condition), as a file URL the eval'd worker can import. */
 function tsxEsmApi(): string {
-  const require = createRequire(import.meta.url);
-  const pkgFile = require.resolve('tsx/package.json');
+  const requireHere = createRequire(import.meta.url);
+  const pkgFile = requireHere.resolve('tsx/package.json');
   const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as {
     exports: Record<string, { import?: { default?: string } }>;
   };

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-const require = createRequire(import.meta.url);
+const requireHere = createRequire(import.meta.url);
 
 // The project's lib settings (ES2023 without DOM) do not describe WebAssembly; this is what we use.
 type WasmImports = Record<string, Record<string, unknown>>;
@@ -26,9 +26,9 @@ export type EmscriptenModule = Record<string, unknown>;
  * Both are resolved from node_modules at run time, so the packages must stay external to any bundle.
  */
 export function loadEmscriptenModule(glue: string, wasm: string): EmscriptenModule {
-  const factory: unknown = require(glue);
+  const factory: unknown = requireHere(glue);
   if (typeof factory !== 'function') throw new Error(`${glue} does not export an Emscripten factory`);
-  const wasmModule = new wasmApi.Module(readFileSync(require.resolve(wasm)));
+  const wasmModule = new wasmApi.Module(readFileSync(requireHere.resolve(wasm)));
   const moduleArg: EmscriptenModule = {
     print: () => {},
     printErr: () => {},
