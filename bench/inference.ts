@@ -15,7 +15,7 @@ const CACHE = resolve('.cache/reference-models');
 const BACKBONES = ['resnet50', 'resnet152'] as const;
 const BATCH = 16;
 const SIZE = 128;
-const REPEATS = 3;
+const REPEATS = 5;
 
 interface TorchResult {
   backbone: string;

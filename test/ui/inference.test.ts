@@ -1,14 +1,11 @@
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SeriesDetail } from '../../src/shared/catalog/schemas';
 import { SeriesUid } from '../../src/shared/ids';
 import { VENOUS_WINDOW } from '../../src/shared/imaging/window';
 import type { ModelSummary, Prediction, RunSummary } from '../../src/shared/inference/schemas';
-import { setInferenceWorkerScript } from '../../src/main/inference/workerClient';
 import { SCREENSHOT_DIR, startUiFixture, waitRendered, type UiFixture } from './fixture';
 
 // A reader registers a model, runs it on the open series and looks at its predictions, all in the
@@ -43,26 +40,9 @@ async function pagePoint(x: number, y: number): Promise<{ x: number; y: number }
   return { x: r.x + (x * r.width) / detail.summary.cols, y: r.y + (y * r.height) / detail.summary.rows };
 }
 
-/**
- * Starts the inference worker from source through tsx's ESM entry. The from-source spawn in
- * workerClient.ts imports tsx's CommonJS entry, whose loader path is wrong in a worker ("Cannot find
- * module …/tsx/dist/esm/api/esm/index.mjs"); this does what it means to until that is fixed there.
- */
-async function useSourceWorker(dir: string): Promise<void> {
-  const tsx = pathToFileURL(resolve('node_modules/tsx/dist/esm/api/index.mjs')).href;
-  const worker = pathToFileURL(resolve('src/main/inference/inferenceWorker.ts')).href;
-  const script = join(dir, 'inference-worker.mjs');
-  await writeFile(
-    script,
-    `const { register } = await import(${JSON.stringify(tsx)});\nregister();\nawait import(${JSON.stringify(worker)});\n`,
-  );
-  setInferenceWorkerScript(script);
-}
-
 beforeAll(async () => {
   if (!existsSync(MODEL)) throw new Error(`the tiny test model is missing: ${MODEL}`);
   fx = await startUiFixture({ patients: 2, slices: SLICES, seed: 9113 });
-  await useSourceWorker(fx.dir);
   page = fx.page;
   await page.setViewportSize({ width: 1400, height: 900 });
   seriesUid = SeriesUid.parse(fx.truth.patients[0]?.seriesInstanceUid);
