@@ -20,15 +20,11 @@ const REPEATS = 5;
 interface TorchResult {
   backbone: string;
   msPerBatchMedian: number;
+  msPerBatchMin: number;
   patchesPerSecond: number;
   threads: number;
   torchVersion: string;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1] ?? NaN;
-};
 
 /** A fixed input both runtimes read: ImageNet-normalized-looking values from a seeded generator. */
 function writeInput(file: string): Float32Array {
@@ -65,7 +61,8 @@ async function ortPatchesPerSecond(backbone: string, input: Float32Array, thread
       await session.run('images', input, dims);
       times.push(performance.now() - t0);
     }
-    const ms = median(times);
+    // Best of N on both sides: other work on a shared 2-core machine only ever adds time.
+    const ms = Math.min(...times);
     return { ms, patchesPerSecond: (BATCH * 1000) / ms };
   } finally {
     await session.release();
@@ -139,15 +136,15 @@ export async function runInferenceBench(): Promise<string> {
     const torch = torchRun(backbone, false);
     const ort = await ortPatchesPerSecond(backbone, input, threads);
     const tuned = torchRun(backbone, true);
-    const ratio = (t: TorchResult): string => `${(ort.patchesPerSecond / t.patchesPerSecond).toFixed(2)}×`;
+    const ratio = (t: TorchResult): string => `${(t.msPerBatchMin / ort.ms).toFixed(2)}×`;
     rows.push(
-      `| ${`${backbone}-fpn`.padEnd(15)} | ${ort.ms.toFixed(0).padStart(7)} | ${ort.patchesPerSecond.toFixed(1).padStart(7)} | ${torch.msPerBatchMedian.toFixed(0).padStart(8)} | ${ratio(torch).padStart(9)} | ${tuned.msPerBatchMedian.toFixed(0).padStart(13)} | ${ratio(tuned).padStart(9)} |`,
+      `| ${`${backbone}-fpn`.padEnd(15)} | ${ort.ms.toFixed(0).padStart(7)} | ${ort.patchesPerSecond.toFixed(1).padStart(7)} | ${torch.msPerBatchMin.toFixed(0).padStart(8)} | ${ratio(torch).padStart(9)} | ${tuned.msPerBatchMin.toFixed(0).padStart(13)} | ${ratio(tuned).padStart(9)} |`,
     );
     version = torch.torchVersion;
   }
   const study = await wholeStudy();
   return [
-    `\nRetinaNet inference at ${SIZE}×${SIZE}, batch ${BATCH}, CPU (median of ${REPEATS} batches after one warm-up)`,
+    `\nRetinaNet inference at ${SIZE}×${SIZE}, batch ${BATCH}, CPU (best of ${REPEATS} batches after one warm-up, on each side)`,
     `(PyTorch ${version}, ${threads} threads each, same weights and input; ORT = onnxruntime-node CPU, p/s = patches per second)\n`,
     `| ${'model'.padEnd(15)} | ${'ORT ms'.padStart(7)} | ${'ORT p/s'.padStart(7)} | ${'torch ms'.padStart(8)} | ${'ORT/torch'.padStart(9)} | ${'torch FTZ ms'.padStart(13)} | ${'ORT/FTZ'.padStart(9)} |`,
     `|${'-'.repeat(17)}|${'-'.repeat(9)}|${'-'.repeat(9)}|${'-'.repeat(10)}|${'-'.repeat(11)}|${'-'.repeat(15)}|${'-'.repeat(11)}|`,
