@@ -15,7 +15,16 @@ const adapterOnly = ['daikon', 'better-sqlite3', 'dcmjs', 'onnxruntime-node', 'j
 const layerRule = (patterns, paths = adapterOnly) => ['error', { patterns, paths }];
 
 export default ts.config(
-  { ignores: ['out/**', 'node_modules/**', '**/.cache/**', '.electron-native/**', 'test/fixtures/**', 'bench/results/**'] },
+  {
+    ignores: [
+      'out/**',
+      'node_modules/**',
+      '**/.cache/**',
+      '.electron-native/**',
+      'test/fixtures/**',
+      'bench/results/**',
+    ],
+  },
   js.configs.recommended,
   ...ts.configs.recommendedTypeChecked,
   ...svelte.configs.recommended,

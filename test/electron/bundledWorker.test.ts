@@ -13,7 +13,9 @@ describe('the bundled inference worker', () => {
   it('is built beside the main entry and loads a model', async () => {
     if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing; run "npx electron-vite build" first`);
     setInferenceWorkerScript(BUNDLE);
-    await expect(worker.probe(resolve('test/fixtures/models/tiny-tv-raw-3slice.onnx'))).resolves.toBeUndefined();
+    await expect(
+      worker.probe(resolve('test/fixtures/models/tiny-tv-raw-3slice.onnx')),
+    ).resolves.toBeUndefined();
     await expect(worker.probe(join(resolve('test/fixtures/models'), 'tiny-input.json'))).rejects.toThrow(
       /the model cannot be loaded/,
     );
