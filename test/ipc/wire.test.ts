@@ -26,4 +26,30 @@ describe('wire encoding', () => {
     expect(back.length).toBe(hu.length);
     expect(back.every((v, i) => v === hu[i])).toBe(true);
   });
+
+  it('carries Int32Array and Float64Array columns (evaluation datasets) exactly', () => {
+    const image = new Int32Array([0, 0, 3, 2 ** 31 - 1, -(2 ** 31)]);
+    const boxes = new Float64Array([0.25, 511.75, 1e-300, Math.PI, -0, Number.MAX_VALUE, NaN, Infinity]);
+    const back = decodeWire(encodeWire({ columns: { image, boxes }, empty: new Float64Array(0) })) as {
+      columns: { image: Int32Array; boxes: Float64Array };
+      empty: Float64Array;
+    };
+    expect(back.columns.image).toBeInstanceOf(Int32Array);
+    expect(back.columns.boxes).toBeInstanceOf(Float64Array);
+    expect([...back.columns.image]).toEqual([...image]);
+    expect(Object.is(back.columns.boxes[4], -0)).toBe(true);
+    expect([...back.columns.boxes]).toEqual([...boxes]);
+    expect(back.empty).toBeInstanceOf(Float64Array);
+    expect(back.empty.length).toBe(0);
+    // A view at an offset that is no multiple of 8 in its buffer comes back aligned and whole.
+    const bytes = new Uint8Array(8 * 3 + 4);
+    const odd = new Float64Array(bytes.buffer.slice(4), 0, 3);
+    odd.set([1.5, -2.5, 3.5]);
+    expect([...(decodeWire(encodeWire(odd)) as Float64Array)]).toEqual([1.5, -2.5, 3.5]);
+  });
+
+  it('leaves plain objects that merely look like a tag alone', () => {
+    const value = { $typed: 'BigInt64Array', base64: 'AAAA' };
+    expect(decodeWire(encodeWire(value))).toEqual(value);
+  });
 });

@@ -15,6 +15,7 @@ import { createHandlers } from '../services/handlers';
 import { ensureDemoWorkspace } from '../workspace/demo';
 import { openWorkspace, type Workspace } from '../workspace/workspace';
 import { optionalInt, OutputWithExitCode, parseCommand, requireString, UsageError } from './args';
+import { evaluationCommands } from './evaluationCommands';
 import { inferenceCommands } from './inferenceCommands';
 
 interface Command {
@@ -165,6 +166,7 @@ export const commands: Record<string, Command> = {
     },
   },
   ...inferenceCommands,
+  ...evaluationCommands,
 };
 
 export function usage(): string {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { contract, isChannel, type Channel, type ChannelOutput } from '../../shared/ipc/contract';
 import { err, ok, type Result } from '../../shared/result';
 import { annotationHandlers } from '../annotation/handlers';
+import { evaluationHandlers } from '../evaluation/handlers';
 import { inferenceHandlers } from '../inference/handlers';
 import { summarizeSeries } from '../catalog/seriesSummary';
 import { importPaths } from '../import/importPaths';
@@ -34,6 +35,7 @@ export function createHandlers(ws: Workspace): Handlers {
     },
     ...annotationHandlers(ws),
     ...inferenceHandlers(ws),
+    ...evaluationHandlers(ws),
   };
 }
 

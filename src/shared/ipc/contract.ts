@@ -8,8 +8,10 @@ import {
   CaseProgress,
   CaseState,
   Reader,
+  ReaderId,
   annotationInputs as annotation,
 } from '../annotation/schemas';
+import { EvaluationDataset, FoldAssignment, MAX_FOLDS } from '../evaluation/dataset';
 import { JobId, ModelId, RunId, SeriesUid } from '../ids';
 import { Job, ModelSummary, Prediction, RunParams, RunSummary } from '../inference/schemas';
 
@@ -110,6 +112,33 @@ export const contract = {
   },
   /** Removes a finished run and its predictions (a running one must be cancelled first). */
   'runs:delete': { input: z.object({ runId: RunId }).strict(), output: z.object({ deleted: z.boolean() }) },
+  /**
+   * Finished ('done') runs and one reader's live boxes on their series, for evaluating the runs against
+   * that reader (the renderer computes the metrics): every slice of every series the runs cover.
+   */
+  'evaluation:dataset': {
+    input: z
+      .object({ readerId: ReaderId, runIds: z.array(RunId).min(1).max(16) })
+      .strict()
+      .refine((i) => new Set(i.runIds).size === i.runIds.length, 'run ids must be distinct'),
+    output: EvaluationDataset,
+  },
+  /** The stored cross-validation folds of the patients (empty, k and seed null, until assigned). */
+  'folds:get': { input: z.object({}).strict(), output: FoldAssignment },
+  /** Splits the workspace's patients into k folds (seeded), replacing any earlier split. */
+  'folds:assign': {
+    input: z
+      .object({
+        k: z.number().int().min(2).max(MAX_FOLDS),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1),
+      })
+      .strict(),
+    output: FoldAssignment,
+  },
 } as const;
 
 export type Contract = typeof contract;

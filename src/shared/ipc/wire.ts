@@ -1,14 +1,32 @@
-// JSON for the browser harness, with typed arrays carried as base64 so that slice pixels
-// cross HTTP intact. (Electron IPC uses structured clone and needs none of this.)
+// JSON for the browser harness, with typed arrays carried as base64 so that slice pixels (and an
+// evaluation dataset's box columns) cross HTTP intact. (Electron IPC uses structured clone and needs
+// none of this.) Bytes go in the platform's order, which is little-endian on every machine we run on.
 
-type TypedArrayName = 'Int16Array' | 'Float32Array' | 'Uint8Array';
+const TYPED_ARRAY_NAMES = ['Int16Array', 'Float32Array', 'Uint8Array', 'Int32Array', 'Float64Array'] as const;
+type TypedArrayName = (typeof TYPED_ARRAY_NAMES)[number];
+type WireArray = Int16Array | Float32Array | Uint8Array | Int32Array | Float64Array;
+
+// instanceof, not constructor.name: a subclass or a minified build must not change the tag.
+const typedArrayName = (v: unknown): TypedArrayName | null => {
+  if (v instanceof Int16Array) return 'Int16Array';
+  if (v instanceof Float32Array) return 'Float32Array';
+  if (v instanceof Uint8Array) return 'Uint8Array';
+  if (v instanceof Int32Array) return 'Int32Array';
+  if (v instanceof Float64Array) return 'Float64Array';
+  return null;
+};
+
 interface WireTypedArray {
   $typed: TypedArrayName;
   base64: string;
 }
 
 const isWireTypedArray = (v: unknown): v is WireTypedArray =>
-  typeof v === 'object' && v !== null && '$typed' in v && 'base64' in v;
+  typeof v === 'object' &&
+  v !== null &&
+  '$typed' in v &&
+  'base64' in v &&
+  TYPED_ARRAY_NAMES.includes(v.$typed as TypedArrayName);
 
 // Node's Buffer encodes base64 about 20× faster than btoa over a binary string; the browser has no Buffer.
 interface NodeBufferLike {
@@ -37,14 +55,11 @@ function fromBase64(b64: string): Uint8Array {
 
 export function encodeWire(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
-    if (v instanceof Int16Array || v instanceof Float32Array || v instanceof Uint8Array) {
-      const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-      return {
-        $typed: v.constructor.name as TypedArrayName,
-        base64: toBase64(bytes),
-      } satisfies WireTypedArray;
-    }
-    return v;
+    const name = typedArrayName(v);
+    if (name === null) return v;
+    const array = v as WireArray;
+    const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+    return { $typed: name, base64: toBase64(bytes) } satisfies WireTypedArray;
   });
 }
 
@@ -54,8 +69,17 @@ export function decodeWire(text: string): unknown {
     const bytes = fromBase64(v.base64);
     // Copy into a fresh, aligned buffer of the right element type.
     const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-    if (v.$typed === 'Int16Array') return new Int16Array(buf);
-    if (v.$typed === 'Float32Array') return new Float32Array(buf);
-    return new Uint8Array(buf);
+    switch (v.$typed) {
+      case 'Int16Array':
+        return new Int16Array(buf);
+      case 'Float32Array':
+        return new Float32Array(buf);
+      case 'Int32Array':
+        return new Int32Array(buf);
+      case 'Float64Array':
+        return new Float64Array(buf);
+      default:
+        return new Uint8Array(buf);
+    }
   });
 }

@@ -2,6 +2,7 @@ import { catalog001 } from './001-catalog';
 import { referenceTruth002 } from './002-reference-truth';
 import { annotations003 } from './003-annotations';
 import { modelsRuns004 } from './004-models-runs';
+import { folds005 } from './005-folds';
 
 /** Migration N (1-based) brings `user_version` from N-1 to N. Append only; never edit a shipped one. */
 export const migrations: readonly { name: string; sql: string }[] = [
@@ -9,4 +10,5 @@ export const migrations: readonly { name: string; sql: string }[] = [
   referenceTruth002,
   annotations003,
   modelsRuns004,
+  folds005,
 ];
