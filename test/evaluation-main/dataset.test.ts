@@ -128,6 +128,27 @@ describe('evaluation:dataset', () => {
     expect(rows(forB.groundTruth).map((r) => forB.images[r.image]!.key)).toEqual([s0!.sops[4]]);
   });
 
+  it('evaluates patches around the reader’s boxes and the reference veins when asked (the paper’s unit)', async () => {
+    const ids = runs.map((r) => r.id);
+    const slices = await call(h, 'evaluation:dataset', { readerId: drA.id, runIds: ids });
+    const d = await call(h, 'evaluation:dataset', { readerId: drA.id, runIds: ids, unit: 'patches' });
+    // Phantom series carry reference veins: many more patches than the reader's four boxes.
+    expect(d.images.length).toBeGreaterThan(4);
+    for (const img of d.images) {
+      expect(img.window).toBeDefined();
+      expect(img.key).toBe(
+        `${slices.images.find((s) => s.key === img.key.split('#')[0])!.key}#${img.window!.x},${img.window!.y}`,
+      );
+    }
+    // Every one of the reader's boxes lies whole in the patch centred on it.
+    expect(rows(d.groundTruth).length).toBeGreaterThanOrEqual(4);
+    for (const r of rows(d.groundTruth)) {
+      const w = d.images[r.image]!.window!;
+      expect(r.box.every((v, i) => v >= 0 && v <= (i % 2 === 0 ? w.width : w.height))).toBe(true);
+    }
+    expect(d.runs.map((r) => r.images.length).reduce((a, b) => a + b, 0)).toBe(d.images.length);
+  });
+
   it("carries each run's stored predictions, grouped by ascending image, on its own series", async () => {
     const d = await call(h, 'evaluation:dataset', { readerId: drA.id, runIds: runs.map((r) => r.id) });
     for (const r of d.runs) {

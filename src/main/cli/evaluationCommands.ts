@@ -10,7 +10,8 @@ import {
   type EvalSettings,
 } from '../../shared/evaluation';
 import type { EvaluationDataset } from '../../shared/evaluation/dataset';
-import { MAX_FOLDS } from '../../shared/evaluation/dataset';
+import { MAX_FOLDS, patchDataset } from '../../shared/evaluation/dataset';
+import { patchWindowsOf } from '../evaluation/patchSet';
 import { buildEvaluationDataset } from '../evaluation/buildDataset';
 import { evaluationStoreOf } from '../evaluation/handlers';
 import { assignAndStoreFolds, foldLookup, storedFolds } from '../evaluation/folds';
@@ -128,14 +129,26 @@ function sourceOf(cmd: ParsedCommand): Source {
   };
 }
 
-function datasetOf(ws: Workspace, readerName: string, runIds: readonly number[]): EvaluationDataset {
+function datasetOf(
+  ws: Workspace,
+  readerName: string,
+  runIds: readonly number[],
+  cmd: ParsedCommand,
+): EvaluationDataset {
+  const unit = cmd.values['unit'] ?? 'slices';
+  if (unit !== 'slices' && unit !== 'patches') throw new UsageError('--unit must be slices or patches');
   const store = evaluationStoreOf(ws);
   const reader = store.readerNamed(readerName);
   if (!reader) {
     const known = store.readers().map((r) => r.name);
     throw new Error(`no reader "${readerName}" in this workspace (readers: ${known.join(', ') || 'none'})`);
   }
-  return buildEvaluationDataset({ store, catalog: ws.catalog, runs: ws.inference.runs }, reader.id, runIds);
+  const slices = buildEvaluationDataset(
+    { store, catalog: ws.catalog, runs: ws.inference.runs },
+    reader.id,
+    runIds,
+  );
+  return unit === 'patches' ? patchDataset(slices, patchWindowsOf(ws.db, ws.catalog, slices)) : slices;
 }
 
 async function readJson(file: string): Promise<unknown> {
@@ -173,6 +186,7 @@ function imagesOfInput(input: EvalInput): { count: number; patients: number } {
 const EVAL_OPTIONS = {
   workspace: { type: 'string' },
   reader: { type: 'string' },
+  unit: { type: 'string' },
   runs: { type: 'string' },
   gt: { type: 'string' },
   detections: { type: 'string' },
@@ -183,7 +197,7 @@ const EVAL_OPTIONS = {
 export const evaluationCommands: Record<string, Command> = {
   eval: {
     usage:
-      'dvt eval (--workspace DIR --reader NAME --runs ID[,ID…] [--folds] | --gt GT.json --detections DETS.json) [--iou T] [--score S] [--bootstrap N [--seed S]] [--json]',
+      'dvt eval (--workspace DIR --reader NAME --runs ID[,ID…] [--unit slices|patches] [--folds] | --gt GT.json --detections DETS.json) [--iou T] [--score S] [--bootstrap N [--seed S]] [--json]',
     summary:
       "evaluate runs against a reader's boxes (each run, and each model's runs pooled), or COCO files: sensitivity, FPPI, precision, AP, FROC, CPM",
     run: async (argv) => {
@@ -210,7 +224,7 @@ export const evaluationCommands: Record<string, Command> = {
         };
       }
       return inExistingWorkspace(source.dir, (ws) => {
-        const dataset = datasetOf(ws, source.reader, source.runs);
+        const dataset = datasetOf(ws, source.reader, source.runs, cmd);
         let folds: { k: number | null; seed: number | null } | undefined;
         if (cmd.values['folds'] === true) {
           const { assignment, foldOf } = foldLookup(evaluationStoreOf(ws));
@@ -234,7 +248,7 @@ export const evaluationCommands: Record<string, Command> = {
   },
   froc: {
     usage:
-      'dvt froc (--workspace DIR --reader NAME --runs ID[,ID…] | --gt GT.json --detections DETS.json) [--iou T] [--csv] [--json]',
+      'dvt froc (--workspace DIR --reader NAME --runs ID[,ID…] [--unit slices|patches] | --gt GT.json --detections DETS.json) [--iou T] [--csv] [--json]',
     summary: 'the full FROC curve (FPPI, sensitivity, score threshold) of each run, as JSON or CSV',
     run: async (argv) => {
       const cmd = parseCommand(argv, { ...EVAL_OPTIONS, csv: { type: 'boolean' } });
@@ -255,7 +269,7 @@ export const evaluationCommands: Record<string, Command> = {
         };
       }
       const report = await inExistingWorkspace(source.dir, (ws) =>
-        datasetFrocReport(datasetOf(ws, source.reader, source.runs), settings),
+        datasetFrocReport(datasetOf(ws, source.reader, source.runs, cmd), settings),
       );
       if (csv) {
         process.stdout.write(

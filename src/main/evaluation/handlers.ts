@@ -5,6 +5,8 @@ import type { Workspace } from '../workspace/workspace';
 import { buildEvaluationDataset } from './buildDataset';
 import { createEvaluationStore, type EvaluationStore } from './evaluationStore';
 import { assignAndStoreFolds, storedFolds } from './folds';
+import { patchWindowsOf } from './patchSet';
+import { patchDataset } from '../../shared/evaluation/dataset';
 
 export type EvaluationChannel = 'evaluation:dataset' | 'folds:get' | 'folds:assign';
 
@@ -28,10 +30,15 @@ export function evaluationHandlers(
 ): Pick<Handlers, EvaluationChannel> {
   const store = evaluationStoreOf(ws);
   return {
-    'evaluation:dataset': ({ readerId, runIds }) =>
-      run(() =>
-        buildEvaluationDataset({ store, catalog: ws.catalog, runs: ws.inference.runs }, readerId, runIds),
-      ),
+    'evaluation:dataset': ({ readerId, runIds, unit }) =>
+      run(() => {
+        const slices = buildEvaluationDataset(
+          { store, catalog: ws.catalog, runs: ws.inference.runs },
+          readerId,
+          runIds,
+        );
+        return unit === 'patches' ? patchDataset(slices, patchWindowsOf(ws.db, ws.catalog, slices)) : slices;
+      }),
     'folds:get': () => run(() => storedFolds(store)),
     'folds:assign': ({ k, seed }) => run(() => assignAndStoreFolds(store, k, seed)),
   };

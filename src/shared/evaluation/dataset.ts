@@ -11,6 +11,7 @@ import { Reader } from '../annotation/schemas';
 import { SeriesUid } from '../ids';
 import { RunSummary } from '../inference/schemas';
 import type { EvalImage, EvalInput } from './types';
+import { columnsInWindows, type PatchWindow } from './patches';
 
 const Int32Column = z.custom<Int32Array>((v) => v instanceof Int32Array, { message: 'expected Int32Array' });
 const Float64Column = z.custom<Float64Array>((v) => v instanceof Float64Array, {
@@ -26,6 +27,8 @@ export const EvaluationImage = z.object({
   seriesUid: SeriesUid,
   /** Index in anatomical order (0 = most cranial), as in SeriesDetail.slices. */
   sliceIndex: z.number().int().nonnegative(),
+  /** For patch units: the patch's window on the slice (DICOM pixels); boxes are then relative to it. */
+  window: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).optional(),
 });
 export type EvaluationImage = z.infer<typeof EvaluationImage>;
 
@@ -156,6 +159,42 @@ function mergeByImage(parts: readonly Required<Columns>[]): Required<Columns> {
     out.scores[k] = p.scores[j]!;
   });
   return out;
+}
+
+/**
+ * The dataset with patches as its images (the paper's unit): each window becomes an image, with the
+ * ground truth and each run's predictions that fall in it (see patches.ts), in window coordinates.
+ */
+export function patchDataset(
+  dataset: EvaluationDataset,
+  windows: readonly PatchWindow[],
+  minGtFraction = 0.5,
+): EvaluationDataset {
+  const n = dataset.images.length;
+  const images = windows.map((w) => {
+    const slice = dataset.images[w.image];
+    if (!slice) throw new RangeError(`patch window on image ${w.image} of ${n}`);
+    const { x, y, width, height } = w;
+    return { ...slice, key: `${slice.key}#${x},${y}`, window: { x, y, width, height } };
+  });
+  return {
+    reader: dataset.reader,
+    images,
+    labels: dataset.labels,
+    groundTruth: columnsInWindows(dataset.groundTruth, windows, n, minGtFraction),
+    runs: dataset.runs.map((r) => {
+      const covered = new Set(r.images);
+      const own: number[] = [];
+      windows.forEach((w, k) => {
+        if (covered.has(w.image)) own.push(k);
+      });
+      return {
+        run: r.run,
+        images: Int32Array.from(own),
+        predictions: columnsInWindows(r.predictions, windows, n, minGtFraction),
+      };
+    }),
+  };
 }
 
 /** Most folds a cohort is split into. */

@@ -19,3 +19,10 @@ export { bootstrap, percentileInterval, FROC_BAND_POINTS, type BootstrapOptions 
 export { assignFolds, crossValidate, meanSd } from './folds';
 export { cocoToEvalInput } from './coco';
 export { mulberry32 } from './random';
+export {
+  PAPER_PATCH_MM,
+  patchWindowsAround,
+  toPatchUnits,
+  type PatchWindow,
+  type SliceGeometry,
+} from './patches';

@@ -118,7 +118,12 @@ export const contract = {
    */
   'evaluation:dataset': {
     input: z
-      .object({ readerId: ReaderId, runIds: z.array(RunId).min(1).max(16) })
+      .object({
+        readerId: ReaderId,
+        runIds: z.array(RunId).min(1).max(16),
+        /** Evaluated images: whole slices, or the patches of the dataset's patch set (the paper's unit). */
+        unit: z.enum(['slices', 'patches']).optional(),
+      })
       .strict()
       .refine((i) => new Set(i.runIds).size === i.runIds.length, 'run ids must be distinct'),
     output: EvaluationDataset,
