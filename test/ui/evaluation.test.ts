@@ -449,6 +449,33 @@ describe('the evaluation view', () => {
     await shot('evaluate-table.png');
   });
 
+  it('evaluates on the paper’s patches when asked, and on slices again', async () => {
+    const patches = await fx.handlers['evaluation:dataset']({
+      readerId: reader.id,
+      runIds: runs.map((r) => r.id),
+      unit: 'patches',
+    });
+    const s = settings(iou, t);
+    const sensitivityOn = (d: EvaluationDataset, model: ModelSummary): string => {
+      const indices = d.runs.flatMap((r, i) => (r.run.modelId === model.id ? [i] : []));
+      const e = prepareEvaluation(pooledEvalInput(d, indices), iou).evaluation(s);
+      return `${f3(e.overall.operatingPoint.sensitivity)} ${f3(e.overall.operatingPoint.fppi)}`;
+    };
+    const shown = async (model: ModelSummary): Promise<string> => {
+      const row = page.locator(`[data-testid="metrics-row"][data-model-key="model-${model.id}"]`);
+      const v = (k: string) => row.locator(`[data-testid="metric"][data-metric="${k}"] .v`).innerText();
+      return `${await v('sensitivity')} ${await v('fppi')}`;
+    };
+    await page.getByTestId('eval-unit').selectOption('patches');
+    for (const m of models)
+      await expect.poll(() => shown(m), { timeout: 30_000 }).toBe(sensitivityOn(patches, m));
+    // Fewer images than slices (patches sit where boxes and veins are), so a different FPPI.
+    expect(patches.images.length).not.toBe(dataset.images.length);
+    await page.getByTestId('eval-unit').selectOption('slices');
+    for (const m of models)
+      await expect.poll(() => shown(m), { timeout: 30_000 }).toBe(sensitivityOn(dataset, m));
+  });
+
   it('assigns 5 folds and shows each model’s mean ± SD over them', async () => {
     expect(await page.getByTestId('metric-cv').first().innerText()).toContain('no folds');
     await page.getByTestId('assign-folds').click();

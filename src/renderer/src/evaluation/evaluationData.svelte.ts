@@ -31,6 +31,11 @@ export class EvaluationData {
   iou = $state(DEFAULT_EVAL_SETTINGS.iouThreshold);
   /** Score at or above which a prediction counts (the paper: 0.1). */
   threshold = $state(DEFAULT_EVAL_SETTINGS.scoreThreshold);
+  /**
+   * What an evaluated image is: a whole slice, or a patch of the paper's patch set (128 px at
+   * 0.695 mm around the reader's boxes and reference veins). Compare shows slices.
+   */
+  unit = $state<'slices' | 'patches'>('slices');
 
   readonly settings = $derived<EvalSettings>({
     ...DEFAULT_EVAL_SETTINGS,
@@ -46,7 +51,7 @@ export class EvaluationData {
   readonly request = $derived(
     this.readerId === null || this.selected.size === 0
       ? null
-      : `${this.readerId}:${[...this.selected].sort((a, b) => a - b).join(',')}`,
+      : `${this.unit}:${this.readerId}:${[...this.selected].sort((a, b) => a - b).join(',')}`,
   );
 
   private loadedFor: string | null = null;
@@ -126,6 +131,7 @@ export class EvaluationData {
     const token = ++this.token;
     this.loadedFor = request;
     const readerId = this.readerId;
+    const unit = this.unit;
     const chosen = this.runs.filter((r) => this.selected.has(r.id));
     if (request === null || readerId === null || chosen.length === 0) {
       this.dataset = null;
@@ -136,7 +142,7 @@ export class EvaluationData {
     try {
       const parts: EvaluationDataset[] = [];
       for (const runIds of chunkRuns(chosen)) {
-        const r = await this.api.invoke('evaluation:dataset', { readerId, runIds });
+        const r = await this.api.invoke('evaluation:dataset', { readerId, runIds, unit });
         if (token !== this.token) return;
         if (!r.ok) throw new Error(r.error.message);
         parts.push(r.value);

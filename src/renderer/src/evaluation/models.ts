@@ -7,7 +7,7 @@ import type { ModelId, RunId, SeriesUid } from '../../../shared/ids';
 import type { FoldAssignment } from '../../../shared/evaluation/dataset';
 import { prepareEvaluation, type PreparedEvaluation } from '../../../shared/evaluation/prepared';
 import type { ModelSummary, RunSummary } from '../../../shared/inference/schemas';
-import { pooledEvalInput } from './pool';
+import { pooledEvalInput } from '../../../shared/evaluation/pooling';
 
 export interface ModelGroup {
   /** Stable key for lists and grid cells. */
