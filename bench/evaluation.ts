@@ -39,10 +39,10 @@ interface ModelSpec {
 }
 
 const MODELS: ModelSpec[] = [
-  { name: 'ResNet50-FPN', seed: 11, detectRate: 0.9, jitter: 0.15, hitScore: 0.75 },
-  { name: 'ResNet101-FPN', seed: 12, detectRate: 0.92, jitter: 0.12, hitScore: 0.8 },
-  { name: 'ResNet152-FPN', seed: 13, detectRate: 0.94, jitter: 0.1, hitScore: 0.82 },
-  { name: 'ResNet50-FPN (patches)', seed: 14, detectRate: 0.85, jitter: 0.2, hitScore: 0.65 },
+  { name: 'ResNet50 1-slice (synthetic)', seed: 11, detectRate: 0.9, jitter: 0.15, hitScore: 0.75 },
+  { name: 'ResNet50 3-slice (synthetic)', seed: 12, detectRate: 0.92, jitter: 0.12, hitScore: 0.8 },
+  { name: 'ResNet152 3-slice (synthetic)', seed: 13, detectRate: 0.94, jitter: 0.1, hitScore: 0.82 },
+  { name: 'ResNet152 1-slice (synthetic)', seed: 14, detectRate: 0.85, jitter: 0.2, hitScore: 0.65 },
 ];
 
 interface Cohort {

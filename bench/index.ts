@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { generateCohort } from '../src/main/phantom';
 import { withHugePages } from '../src/main/platform/hugePages.mjs';
 import { runAnnotationBench } from './annotations';
+import { runEvaluationBench } from './evaluation';
 import { runInferenceBench } from './inference';
 import { runOverlayPaintBench } from './overlayPaint';
 
@@ -71,7 +72,7 @@ function runPydicom(dir: string): Reference {
   return JSON.parse(execFileSync(PYTHON, ['bench/pydicom_load.py', dir], { encoding: 'utf8' })) as Reference;
 }
 
-// `npm run bench -- inference` (or load, annotations, overlay) runs only the sections named.
+// `npm run bench -- inference` (or load, annotations, overlay, evaluation) runs only the sections named.
 const only = process.argv.slice(2);
 const want = (section: string): boolean => only.length === 0 || only.includes(section);
 
@@ -156,3 +157,6 @@ if (want('overlay')) console.log(await runOverlayPaintBench());
 
 // RetinaNet models on ONNX Runtime next to PyTorch, and whole studies through the engine (issue 4).
 if (want('inference')) console.log(await runInferenceBench());
+
+// Table 1 with bootstrap intervals and the confidence slider over a 190-patient cohort of four models (issue 5).
+if (want('evaluation')) console.log(await runEvaluationBench());
