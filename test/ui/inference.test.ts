@@ -204,6 +204,14 @@ describe('running a model on a series', () => {
     await expect.poll(() => drawn().count()).toBe(atDefault.length);
     await page.getByTestId('score-threshold').fill(String(raised));
     await expect.poll(() => drawn().count()).toBe(want.length);
+
+    // Arrow keys on the threshold slider move the threshold, not the slice.
+    const sliceBefore = await page.getByTestId('slice-slider').inputValue();
+    await page.getByTestId('score-threshold').focus();
+    await page.keyboard.press('ArrowLeft');
+    expect(await page.getByTestId('score-threshold-value').innerText()).toBe((raised - 0.01).toFixed(2));
+    expect(await page.getByTestId('slice-slider').inputValue()).toBe(sliceBefore);
+    await page.getByTestId('score-threshold').fill(String(raised));
   });
 
   it('P hides and shows every prediction, and the help lists it', async () => {
