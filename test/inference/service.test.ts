@@ -256,6 +256,21 @@ describe('inference jobs', () => {
     ]);
   });
 
+  it('skips tiles that are black under the window when asked, and says so in the run', async () => {
+    const model = registered['tiny-tv-raw-3slice']!;
+    const [all] = await runToEnd([model.id], { provider: 'cpu', stride: 128 });
+    const [some] = await runToEnd([model.id], { provider: 'cpu', stride: 128, skipEmptyTiles: true });
+    const runs = await call(h, 'runs:list', { seriesUid: series.uid });
+    const full = runs.find((r) => r.id === all!.runId)!;
+    const skipped = runs.find((r) => r.id === some!.runId)!;
+    expect(skipped).toMatchObject({ status: 'done', slicesDone: 10, params: { skipEmptyTiles: true } });
+    expect(full.params.skipEmptyTiles).toBe(false);
+    // The phantom's body leaves air around it: corner tiles are black under the 140/400 window.
+    expect(skipped.tileCount).toBeLessThan(full.tileCount);
+    expect(skipped.tileCount).toBeGreaterThan(0);
+    expect(skipped.predictionCount).toBeGreaterThan(0);
+  });
+
   it('cancels a queued job at once and a running one after its current batch', async () => {
     const model = registered['tiny-tv-raw-3slice']!;
     const firstSlice = new Promise<void>((resolveSlice) => {

@@ -47,6 +47,7 @@ function runParams(cmd: ParsedCommand): RunParams {
     batchSize: optionalInt(cmd, 'batch', defaults.batchSize, 1, 512),
     stride: optionalInt(cmd, 'stride', defaults.stride, 8, 2048),
     threads: optionalInt(cmd, 'threads', defaults.threads, 0, 256),
+    skipEmptyTiles: cmd.values['skip-empty-tiles'] === true,
   });
 }
 
@@ -100,7 +101,7 @@ export const inferenceCommands: Record<string, Command> = {
   },
   infer: {
     usage:
-      'dvt infer --workspace DIR --model NAME[,NAME…] (--series UID[,UID…] | --all) [--provider auto|cuda|webgpu|cpu] [--batch N] [--stride PX] [--threads N] [--json]',
+      'dvt infer --workspace DIR --model NAME[,NAME…] (--series UID[,UID…] | --all) [--provider auto|cuda|webgpu|cpu] [--batch N] [--stride PX] [--threads N] [--skip-empty-tiles] [--json]',
     summary: 'run models on series (progress on stderr); prints the stored runs',
     run: async (argv) => {
       const cmd = parseCommand(argv, {
@@ -112,6 +113,7 @@ export const inferenceCommands: Record<string, Command> = {
         batch: { type: 'string' },
         stride: { type: 'string' },
         threads: { type: 'string' },
+        'skip-empty-tiles': { type: 'boolean' },
       });
       const dir = requireString(cmd, 'workspace');
       const modelNames = list(requireString(cmd, 'model'));

@@ -57,6 +57,25 @@ interface SliceAccumulator {
   labels: number[];
 }
 
+/** True when every pixel of the tile is grey 0 in every channel (padding outside the plane is 0 too). */
+export function isEmptyTile(
+  planes: readonly Uint8Array[],
+  width: number,
+  height: number,
+  origin: { x: number; y: number },
+  size: number,
+): boolean {
+  const x1 = Math.min(width, origin.x + size);
+  const y1 = Math.min(height, origin.y + size);
+  for (const plane of planes) {
+    for (let y = origin.y; y < y1; y++) {
+      const row = y * width;
+      for (let x = origin.x; x < x1; x++) if (plane[row + x] !== 0) return false;
+    }
+  }
+  return true;
+}
+
 export async function runSeries(
   session: OpenedSession,
   manifest: ModelManifest,
@@ -183,6 +202,13 @@ export async function runSeries(
       labels: [],
     });
     for (const tile of tiles) {
+      if (params.skipEmptyTiles && isEmptyTile(channelPlanes, width, height, tile, input.size)) {
+        const acc = slices.get(z)!;
+        acc.tiles -= 1;
+        acc.remaining -= 1;
+        if (acc.remaining === 0) finishSlice(z, acc);
+        continue;
+      }
       writePatch(tensor, pending.length, channelPlanes, width, height, tile, input);
       pending.push({ z, x: tile.x, y: tile.y });
       if (pending.length === batch) {

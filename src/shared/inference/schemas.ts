@@ -21,6 +21,11 @@ export const RunParams = z.object({
   threads: z.number().int().min(0).max(256).default(0),
   /** Boxes of one slice from overlapping tiles are merged by per-class NMS at this IoU. */
   mergeIouThreshold: z.number().gt(0).max(1).default(0.5),
+  /**
+   * Skip tiles that are black in every channel under the model's window (air and fat below its
+   * lower edge): no vein can be there. Off by default, as the paper runs every tile.
+   */
+  skipEmptyTiles: z.boolean().default(false),
 });
 export type RunParams = z.infer<typeof RunParams>;
 export type RunParamsInput = z.input<typeof RunParams>;

@@ -24,6 +24,8 @@ export interface RunRequest {
   provider: ProviderChoice;
   batchSize: number;
   stride: number;
+  /** Leave out tiles that are black under the model's window (off: every tile, as the paper). */
+  skipEmptyTiles: boolean;
 }
 
 /** All predictions of one run, as loaded once, and what the run looked like then. */
@@ -274,7 +276,12 @@ export class InferenceState {
     const r = await this.api.invoke('inference:start', {
       modelIds: req.modelIds,
       seriesUids: req.seriesUids,
-      params: { provider: req.provider, batchSize: req.batchSize, stride: req.stride },
+      params: {
+        provider: req.provider,
+        batchSize: req.batchSize,
+        stride: req.stride,
+        skipEmptyTiles: req.skipEmptyTiles,
+      },
     });
     this.starting = false;
     if (!r.ok) {
