@@ -13,16 +13,11 @@ import {
 } from '../phantom/cohort';
 import { createHandlers } from '../services/handlers';
 import { ensureDemoWorkspace } from '../workspace/demo';
-import { openWorkspace, type Workspace } from '../workspace/workspace';
+import { openWorkspace } from '../workspace/workspace';
 import { optionalInt, OutputWithExitCode, parseCommand, requireString, UsageError } from './args';
+import { type Command, inExistingWorkspace, withWorkspace } from './workspaceCommand';
 import { evaluationCommands } from './evaluationCommands';
 import { inferenceCommands } from './inferenceCommands';
-
-interface Command {
-  usage: string;
-  summary: string;
-  run(argv: string[]): Promise<unknown>;
-}
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -36,15 +31,6 @@ const progressToStderr = (label: string) => {
     }
   };
 };
-
-async function withWorkspace<T>(dir: string, body: (ws: Workspace) => Promise<T>): Promise<T> {
-  const ws = openWorkspace(dir);
-  try {
-    return await body(ws);
-  } finally {
-    await ws.close();
-  }
-}
 
 export const commands: Record<string, Command> = {
   import: {
@@ -90,8 +76,7 @@ export const commands: Record<string, Command> = {
     run: async (argv) => {
       const cmd = parseCommand(argv, { workspace: { type: 'string' } });
       const dir = requireString(cmd, 'workspace');
-      if (!existsSync(dir)) throw new Error(`no workspace at ${dir}`);
-      return withWorkspace(dir, (ws) => createHandlers(ws)['catalog:tree']({}));
+      return inExistingWorkspace(dir, (ws) => createHandlers(ws)['catalog:tree']({}));
     },
   },
   phantom: {

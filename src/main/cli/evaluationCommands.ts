@@ -1,6 +1,5 @@
 // `dvt eval`, `dvt froc`, `dvt folds`: evaluating stored runs against a reader's boxes (or COCO files)
 // with the same pure evaluator the app's evaluation view uses.
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import {
@@ -23,32 +22,11 @@ import {
   frocReport,
   type ReportOptions,
 } from '../evaluation/report';
-import { openWorkspace, type Workspace } from '../workspace/workspace';
+import type { Workspace } from '../workspace/workspace';
 import { optionalInt, parseCommand, requireString, UsageError, type ParsedCommand } from './args';
-
-interface Command {
-  usage: string;
-  summary: string;
-  run(argv: string[]): Promise<unknown>;
-}
-
-async function inExistingWorkspace<T>(dir: string, body: (ws: Workspace) => Promise<T> | T): Promise<T> {
-  if (!existsSync(dir)) throw new Error(`no workspace at ${dir}`);
-  const ws = openWorkspace(dir);
-  try {
-    return await body(ws);
-  } finally {
-    await ws.close();
-  }
-}
+import { commaList, type Command, inExistingWorkspace } from './workspaceCommand';
 
 const SEED_MAX = 2 ** 31 - 1;
-
-const list = (value: string): string[] =>
-  value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
 
 function optionalNumber(
   cmd: ParsedCommand,
@@ -113,7 +91,7 @@ function sourceOf(cmd: ParsedCommand): Source {
   }
   if (files)
     return { kind: 'files', gt: requireString(cmd, 'gt'), detections: requireString(cmd, 'detections') };
-  const runs = list(requireString(cmd, 'runs')).map((s) => {
+  const runs = commaList(requireString(cmd, 'runs')).map((s) => {
     const n = Number(s);
     if (!Number.isInteger(n) || n < 1)
       throw new UsageError(`--runs takes run ids (positive integers), got ${s}`);

@@ -1,9 +1,7 @@
 // `dvt model …`, `dvt infer`, `dvt runs`, `dvt predictions`: the researcher's engine on the command
 // line, over the same InferenceService the app uses.
-import { existsSync } from 'node:fs';
 import type { Job, RunSummary } from '../../shared/inference/schemas';
 import { ProviderChoice, RunParams } from '../../shared/inference/schemas';
-import { openWorkspace, type Workspace } from '../workspace/workspace';
 import {
   OutputWithExitCode,
   optionalInt,
@@ -12,28 +10,7 @@ import {
   UsageError,
   type ParsedCommand,
 } from './args';
-
-interface Command {
-  usage: string;
-  summary: string;
-  run(argv: string[]): Promise<unknown>;
-}
-
-async function inExistingWorkspace<T>(dir: string, body: (ws: Workspace) => Promise<T>): Promise<T> {
-  if (!existsSync(dir)) throw new Error(`no workspace at ${dir}`);
-  const ws = openWorkspace(dir);
-  try {
-    return await body(ws);
-  } finally {
-    await ws.close();
-  }
-}
-
-const list = (value: string): string[] =>
-  value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+import { commaList, type Command, inExistingWorkspace, withWorkspace } from './workspaceCommand';
 
 function runParams(cmd: ParsedCommand): RunParams {
   const provider = cmd.values['provider'];
@@ -87,16 +64,14 @@ export const inferenceCommands: Record<string, Command> = {
       const [file, ...extra] = cmd.positionals;
       if (file === undefined || extra.length > 0) throw new UsageError('give exactly one ONNX file');
       const name = cmd.values['name'];
-      const ws = openWorkspace(dir);
-      try {
+      // Registering may be the first thing done in a new workspace: the folder is created if needed.
+      return withWorkspace(dir, async (ws) => {
         const { model, alreadyRegistered } = await ws.inference.addModel(
           file,
           typeof name === 'string' ? name : undefined,
         );
         return { ...model.summary, alreadyRegistered };
-      } finally {
-        await ws.close();
-      }
+      });
     },
   },
   infer: {
@@ -116,9 +91,9 @@ export const inferenceCommands: Record<string, Command> = {
         'skip-empty-tiles': { type: 'boolean' },
       });
       const dir = requireString(cmd, 'workspace');
-      const modelNames = list(requireString(cmd, 'model'));
+      const modelNames = commaList(requireString(cmd, 'model'));
       const all = cmd.values['all'] === true;
-      const series = typeof cmd.values['series'] === 'string' ? list(cmd.values['series']) : [];
+      const series = typeof cmd.values['series'] === 'string' ? commaList(cmd.values['series']) : [];
       if (all === series.length > 0) throw new UsageError('give either --series UID[,UID…] or --all');
       if (cmd.positionals.length > 0) throw new UsageError(`unexpected argument ${cmd.positionals[0]}`);
       const params = runParams(cmd);
