@@ -85,6 +85,7 @@ export default ts.config(
       'src/main/dicom/daikonAdapter.ts',
       'src/main/db/database.ts',
       'src/main/phantom/dicomWriter.ts',
+      'src/main/exchange/sr/dcmjsSr.ts',
       'src/main/dicom/codecs/jpegLossless.ts',
       'src/main/inference/ortSession.ts',
     ],

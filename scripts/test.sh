@@ -9,6 +9,7 @@ command -v dciodvfy >/dev/null || need_apt+=(dicom3tools)
 /usr/bin/python3 -c 'import pydicom, numpy, gdcm' 2>/dev/null || need_apt+=(python3-pydicom python3-numpy python3-gdcm)
 # PyTorch makes the reference RetinaNet models the inference tests compare against (training/reference).
 /usr/bin/python3 -c 'import torch, torchvision, onnx' 2>/dev/null || need_apt+=(python3-torch python3-torchvision python3-onnx)
+/usr/bin/python3 -c 'import pytest' 2>/dev/null || need_apt+=(python3-pytest)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     export DEBIAN_FRONTEND=noninteractive

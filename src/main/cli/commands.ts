@@ -17,6 +17,7 @@ import { openWorkspace } from '../workspace/workspace';
 import { optionalInt, OutputWithExitCode, parseCommand, requireString, UsageError } from './args';
 import { type Command, inExistingWorkspace, withWorkspace } from './workspaceCommand';
 import { evaluationCommands } from './evaluationCommands';
+import { exchangeCommands } from './exchangeCommands';
 import { inferenceCommands } from './inferenceCommands';
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -152,6 +153,7 @@ export const commands: Record<string, Command> = {
   },
   ...inferenceCommands,
   ...evaluationCommands,
+  ...exchangeCommands,
 };
 
 export function usage(): string {
