@@ -124,17 +124,6 @@ export function importAnnotations(db: Db, batch: ImportBatch, options: ImportOpt
       }
       const rid = readerId(b.reader, b.place);
       if (rid === undefined) continue;
-      const caseKey = `${slice.series_uid}\u0000${rid}`;
-      if (!touchedCases.has(caseKey)) {
-        if (store.caseState(slice.series_uid, rid)?.status === 'done') {
-          problem(
-            b.place,
-            `the reader's case (series ${slice.series_uid}) is done; reopen it to import boxes into it`,
-          );
-          continue;
-        }
-        touchedCases.set(caseKey, { series: slice.series_uid, readerId: rid });
-      }
       const label = labelOf(b.label);
       const same = store
         .liveBoxesOn(rid, slice.sop_uid)
@@ -149,6 +138,17 @@ export function importAnnotations(db: Db, batch: ImportBatch, options: ImportOpt
       if (same) {
         report.boxes.alreadyPresent++;
         continue;
+      }
+      const caseKey = `${slice.series_uid}\u0000${rid}`;
+      if (!touchedCases.has(caseKey)) {
+        if (store.caseState(slice.series_uid, rid)?.status === 'done') {
+          problem(
+            b.place,
+            `the reader's case (series ${slice.series_uid}) is done; reopen it to import boxes into it`,
+          );
+          continue;
+        }
+        touchedCases.set(caseKey, { series: slice.series_uid, readerId: rid });
       }
       const coords = { x1: b.box.x1, y1: b.box.y1, x2: b.box.x2, y2: b.box.y2 };
       const id = store.insertBox({
