@@ -30,3 +30,7 @@ export type RunId = z.infer<typeof RunId>;
 /** A queued inference job (one model × one series); lives as long as the process. */
 export const JobId = z.number().int().positive().brand<'JobId'>();
 export type JobId = z.infer<typeof JobId>;
+
+/** An export running or finished in this process (ids start at 1 each run of the app). */
+export const ExportJobId = z.number().int().positive().brand<'ExportJobId'>();
+export type ExportJobId = z.infer<typeof ExportJobId>;

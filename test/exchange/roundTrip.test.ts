@@ -22,7 +22,13 @@ let drA: Reader;
 let drB: Reader;
 const out = (name: string): string => join(fx.root, 'exports', name);
 
-const box = (x1: number, y1: number, x2: number, y2: number) => ({ space: 'dicom-pixel' as const, x1, y1, x2, y2 });
+const box = (x1: number, y1: number, x2: number, y2: number) => ({
+  space: 'dicom-pixel' as const,
+  x1,
+  y1,
+  x2,
+  y2,
+});
 
 interface StoredBox {
   reader: string;
@@ -118,10 +124,13 @@ describe('native annotation set', () => {
     expect(liveBoxes(wsB)).toEqual(liveBoxes(fx.ws));
     const caseOf = (ws: Workspace) =>
       ws.db
-        .prepare('SELECT c.status, c.patient_call, c.note, c.updated_at FROM case_states c JOIN readers r ON r.id = c.reader_id WHERE r.name = ? ORDER BY c.series_uid')
+        .prepare(
+          'SELECT c.status, c.patient_call, c.note, c.updated_at FROM case_states c JOIN readers r ON r.id = c.reader_id WHERE r.name = ? ORDER BY c.series_uid',
+        )
         .all('Dr Alice Able');
     expect(caseOf(wsB)).toEqual(caseOf(fx.ws));
-    const folds = (ws: Workspace) => ws.db.prepare('SELECT patient_id, fold FROM patient_folds ORDER BY patient_id').all();
+    const folds = (ws: Workspace) =>
+      ws.db.prepare('SELECT patient_id, fold FROM patient_folds ORDER BY patient_id').all();
     expect(folds(wsB)).toEqual(folds(fx.ws));
     // Created and updated times come back too.
     const times = (ws: Workspace) =>
@@ -149,8 +158,8 @@ describe('native annotation set', () => {
     expect(liveBoxes(wsB)).toEqual([]);
     // The exporting workspace maps the pseudonyms back to its own slices and readers.
     const before = liveBoxes(fx.ws);
-    fx.ws.db.exec('UPDATE case_states SET status = \'in-progress\'');
-    fx.ws.db.exec('UPDATE annotation_boxes SET deleted_at = \'2026-01-01T00:00:00.000Z\'');
+    fx.ws.db.exec("UPDATE case_states SET status = 'in-progress'");
+    fx.ws.db.exec("UPDATE annotation_boxes SET deleted_at = '2026-01-01T00:00:00.000Z'");
     const report = importInto(fx.ws, file);
     expect(report.boxes.added).toBe(6);
     expect(report.readers.every((r) => !r.created)).toBe(true);
@@ -165,10 +174,15 @@ describe('native annotation set', () => {
 
 describe('COCO', () => {
   it('round-trips one reader, and the evaluator reads the file', async () => {
-    const result = await run({ format: 'coco', readers: ['dr alice able'], deidentify: false, slices: 'all' }, 'coco');
+    const result = await run(
+      { format: 'coco', readers: ['dr alice able'], deidentify: false, slices: 'all' },
+      'coco',
+    );
     expect(result.images).toBe(20);
     const file = join(out('coco'), 'annotations.json');
-    const coco = JSON.parse(readFileSync(file, 'utf8')) as { images: { sop_instance_uid: string; file_name: string }[] };
+    const coco = JSON.parse(readFileSync(file, 'utf8')) as {
+      images: { sop_instance_uid: string; file_name: string }[];
+    };
     expect(coco.images[0]!.sop_instance_uid).toBe(fx.series[0]!.sops[0]);
     const png = PNG.sync.read(readFileSync(join(out('coco'), coco.images[0]!.file_name)));
     expect([png.width, png.height]).toEqual([512, 512]);
@@ -193,9 +207,14 @@ describe('COCO', () => {
 
 describe('keras-retinanet CSV and Pascal VOC', () => {
   it('CSV: whole-pixel boxes round-trip exactly, others as their enclosing whole-pixel box', async () => {
-    const result = await run({ format: 'csv', readers: ['Dr Bob Baker'], deidentify: false, slices: 'all' }, 'csv');
+    const result = await run(
+      { format: 'csv', readers: ['Dr Bob Baker'], deidentify: false, slices: 'all' },
+      'csv',
+    );
     expect(result.images).toBe(10);
-    const csv = readFileSync(join(out('csv'), 'annotations.csv'), 'utf8').trim().split('\n');
+    const csv = readFileSync(join(out('csv'), 'annotations.csv'), 'utf8')
+      .trim()
+      .split('\n');
     expect(csv.filter((l) => l.endsWith(',,,,,'))).toHaveLength(8);
     expect(readFileSync(join(out('csv'), 'classes.csv'), 'utf8')).toBe('DVT,0\nlymph node,1\n');
     const report = importInto(wsB, join(out('csv'), 'annotations.csv'), 'Dr Bob Baker');
@@ -217,13 +236,24 @@ describe('keras-retinanet CSV and Pascal VOC', () => {
   });
 
   it('VOC: one XML per slice, whole-pixel boxes round-trip exactly', async () => {
-    const result = await run({ format: 'voc', readers: ['Dr Bob Baker'], deidentify: false, slices: 'annotated', imageInput: '1slice' }, 'voc');
+    const result = await run(
+      {
+        format: 'voc',
+        readers: ['Dr Bob Baker'],
+        deidentify: false,
+        slices: 'annotated',
+        imageInput: '1slice',
+      },
+      'voc',
+    );
     expect(result.images).toBe(2);
     const xmls = readdirSync(join(out('voc'), 'Annotations'));
     expect(xmls).toHaveLength(2);
     const xml = readFileSync(join(out('voc'), 'Annotations', xmls[0]!), 'utf8');
     expect(xml).toContain('<depth>1</depth>');
-    expect(PNG.sync.read(readFileSync(join(out('voc'), 'images', xmls[0]!.replace('.xml', '.png')))).width).toBe(512);
+    expect(
+      PNG.sync.read(readFileSync(join(out('voc'), 'images', xmls[0]!.replace('.xml', '.png')))).width,
+    ).toBe(512);
     const report = importInto(wsB, out('voc'), 'Dr Bob Baker');
     expect(report.boxes.added).toBe(2);
     expect(liveBoxes(wsB)).toEqual(liveBoxes(fx.ws, 'Dr Bob Baker'));
@@ -231,21 +261,31 @@ describe('keras-retinanet CSV and Pascal VOC', () => {
   });
 
   it('refuses a file with several readers in a one-reader format', async () => {
-    await expect(run({ format: 'csv', readers: 'all', deidentify: false }, 'csv-all')).rejects.toThrow(/choose one/);
+    await expect(run({ format: 'csv', readers: 'all', deidentify: false }, 'csv-all')).rejects.toThrow(
+      /choose one/,
+    );
     expect(() => statSync(out('csv-all'))).toThrow();
   });
 });
 
 describe('bad imports change nothing', () => {
   it('names the place of every problem and stores nothing', async () => {
-    await run({ format: 'coco', readers: ['Dr Alice Able'], deidentify: false, slices: 'annotated' }, 'coco-bad');
+    await run(
+      { format: 'coco', readers: ['Dr Alice Able'], deidentify: false, slices: 'annotated' },
+      'coco-bad',
+    );
     const file = join(out('coco-bad'), 'annotations.json');
     const coco = JSON.parse(readFileSync(file, 'utf8')) as { images: { sop_instance_uid: string }[] };
     coco.images[1]!.sop_instance_uid = '1.2.3.4.5';
     writeFileSync(file, JSON.stringify(coco));
-    const counts = () => wsB.db.prepare('SELECT (SELECT count(*) FROM readers) AS r, (SELECT count(*) FROM annotation_labels) AS l').get();
+    const counts = () =>
+      wsB.db
+        .prepare('SELECT (SELECT count(*) FROM readers) AS r, (SELECT count(*) FROM annotation_labels) AS l')
+        .get();
     const before = counts();
-    expect(() => importInto(wsB, file, 'New Reader')).toThrow(/annotations\[\d\]: slice 1\.2\.3\.4\.5 is not in this workspace/);
+    expect(() => importInto(wsB, file, 'New Reader')).toThrow(
+      /annotations\[\d\]: slice 1\.2\.3\.4\.5 is not in this workspace/,
+    );
     expect(liveBoxes(wsB)).toEqual([]);
     expect(counts()).toEqual(before);
 
@@ -260,7 +300,9 @@ describe('bad imports change nothing', () => {
 
     const native = join(fx.root, 'future.json');
     writeFileSync(native, JSON.stringify({ format: 'dvt-annotation-set', version: 99 }));
-    expect(() => readImportFile(native)).toThrow(/future\.json: version 99 was written by a newer DVT Workstation/);
+    expect(() => readImportFile(native)).toThrow(
+      /future\.json: version 99 was written by a newer DVT Workstation/,
+    );
     writeFileSync(native, '{ not json');
     expect(() => readImportFile(native)).toThrow(/future\.json: not JSON/);
     expect(liveBoxes(wsB)).toEqual([]);
@@ -272,8 +314,11 @@ describe('bad imports change nothing', () => {
     clearBoxes(wsB);
     importInto(wsB, join(out('native'), 'annotations.json'));
     // B now has Dr Alice's case done: importing more boxes into it is refused.
-    fx.ws.db.exec("UPDATE annotation_boxes SET x1 = x1 + 1 WHERE x1 < 200");
-    await run({ format: 'coco', readers: ['Dr Alice Able'], deidentify: false, slices: 'annotated' }, 'coco-lock');
+    fx.ws.db.exec('UPDATE annotation_boxes SET x1 = x1 + 1 WHERE x1 < 200');
+    await run(
+      { format: 'coco', readers: ['Dr Alice Able'], deidentify: false, slices: 'annotated' },
+      'coco-lock',
+    );
     const before = liveBoxes(wsB);
     expect(() => importInto(wsB, join(out('coco-lock'), 'annotations.json'))).toThrow(/is done; reopen it/);
     expect(liveBoxes(wsB)).toEqual(before);

@@ -100,7 +100,8 @@ export async function exportAnnotations(
   const outDir = resolve(r.outDir);
   checkTarget(outDir);
   const now = hooks.now ?? new Date();
-  const progress = hooks.onProgress ?? (() => undefined);
+  const progress = (phase: ExportPhase, done: number, total: number): void =>
+    hooks.onProgress?.(phase, done, total);
   progress('collecting', 0, 1);
   const built = collect(db, r, now);
   const { set } = built;

@@ -4,6 +4,7 @@
 // the first problem list, nothing. Boxes already present (same reader, slice, label and coordinates)
 // are not added twice, so importing the same file again changes nothing.
 import { ReaderName } from '../../shared/annotation/schemas';
+import type { ImportReport } from '../../shared/exchange/exchangeSchemas';
 import type { ImportBatch } from '../../shared/exchange/importBatch';
 import { ExecutionProvider, RunParams } from '../../shared/inference/schemas';
 import type { Db } from '../db/database';
@@ -19,16 +20,7 @@ export interface ImportOptions {
   now?: Date;
 }
 
-export interface ImportReport {
-  file: string;
-  format: ImportBatch['format'];
-  readers: { name: string; created: boolean }[];
-  labelsAdded: string[];
-  boxes: { added: number; alreadyPresent: number };
-  cases: { written: number; keptNewer: number };
-  folds: 'none' | 'stored' | 'same' | 'kept-existing';
-  runs: { added: number; alreadyPresent: number; predictions: number };
-}
+export type { ImportReport };
 
 /** Problems are listed in full up to this many; the rest are counted. */
 const LISTED_PROBLEMS = 20;

@@ -3,6 +3,7 @@ import { contract, isChannel, type Channel, type ChannelOutput } from '../../sha
 import { err, ok, type Result } from '../../shared/result';
 import { annotationHandlers } from '../annotation/handlers';
 import { evaluationHandlers } from '../evaluation/handlers';
+import { exchangeHandlers } from '../exchange/handlers';
 import { inferenceHandlers } from '../inference/handlers';
 import { summarizeSeries } from '../catalog/seriesSummary';
 import { importPaths } from '../import/importPaths';
@@ -36,6 +37,7 @@ export function createHandlers(ws: Workspace): Handlers {
     ...annotationHandlers(ws),
     ...inferenceHandlers(ws),
     ...evaluationHandlers(ws),
+    ...exchangeHandlers(ws),
   };
 }
 

@@ -46,17 +46,4 @@ export const ExportRequest = z
 export type ExportRequest = z.infer<typeof ExportRequest>;
 export type ExportRequestInput = z.input<typeof ExportRequest>;
 
-export interface ExportResult {
-  format: ExportFormat;
-  outDir: string;
-  deidentified: boolean;
-  files: number;
-  bytes: number;
-  series: number;
-  patients: number;
-  boxes: number;
-  images?: number;
-  patches?: number;
-  runs?: number;
-  notesDropped: number;
-}
+export type { ExportResult } from './exportResult';

@@ -9,10 +9,13 @@ import {
   CaseState,
   Reader,
   ReaderId,
+  ReaderName,
   annotationInputs as annotation,
 } from '../annotation/schemas';
 import { EvaluationDataset, FoldAssignment, MAX_FOLDS } from '../evaluation/dataset';
-import { JobId, ModelId, RunId, SeriesUid } from '../ids';
+import { ExportJobId, JobId, ModelId, RunId, SeriesUid } from '../ids';
+import { ExportJob, ImportReportSchema } from '../exchange/exchangeSchemas';
+import { ExportFormat, ExportRequest } from '../exchange/exportRequest';
 import { Job, ModelSummary, Prediction, RunParams, RunSummary } from '../inference/schemas';
 
 /** A POSIX (/…) or Windows (C:\…, \\server\…) absolute path. */
@@ -143,6 +146,33 @@ export const contract = {
       })
       .strict(),
     output: FoldAssignment,
+  },
+  /** Starts an export (de-identified unless turned off) into a new folder; poll 'exports:jobs'. */
+  'exports:start': {
+    input: ExportRequest.safeExtend({ outDir: AbsolutePath }),
+    output: ExportJob,
+  },
+  'exports:jobs': { input: z.object({}).strict(), output: z.array(ExportJob) },
+  'exports:cancel': {
+    input: z.object({ jobId: ExportJobId }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
+  },
+  /** A new folder for an export of this format, under the workspace's exports/. */
+  'exports:suggest': {
+    input: z.object({ format: ExportFormat }).strict(),
+    output: z.object({ outDir: z.string() }),
+  },
+  /** Imports an annotation file (native, COCO, keras-retinanet CSV, Pascal VOC, DICOM SR) in one transaction. */
+  'annotations:import': {
+    input: z
+      .object({
+        path: AbsolutePath,
+        format: z.enum(['native', 'coco', 'csv', 'voc', 'sr']).optional(),
+        reader: ReaderName.optional(),
+        classesFile: AbsolutePath.optional(),
+      })
+      .strict(),
+    output: ImportReportSchema,
   },
 } as const;
 
