@@ -156,6 +156,39 @@ describe('placeSlicePatches', () => {
     expect(a.map((p) => p.centredOn.box[1])).toEqual([50, 200, 400]);
   });
 
+  it('moves each patch by the seeded jitter, whole pixels within ±maxPx, and keeps its target inside', () => {
+    const dvt = box('DVT', 246, 300, 266, 316);
+    const centred = placeSlicePatches(at(512, 512, 0.695), [dvt], OPTS)[0]!;
+    // random 0 → −maxPx, 0.75 → +maxPx / 2 (x first, then y).
+    const values = [0, 0.75];
+    const moved = placeSlicePatches(at(512, 512, 0.695), [dvt], {
+      ...OPTS,
+      jitter: { maxPx: 32, random: () => values.shift()! },
+    })[0]!;
+    expect(moved.origin).toEqual({ x: centred.origin.x - 32, y: centred.origin.y + 16 });
+    expect(moved.boxes).toEqual([
+      {
+        label: 'DVT',
+        box: [246 - moved.origin.x, 300 - moved.origin.y, 266 - moved.origin.x, 316 - moved.origin.y],
+      },
+    ]);
+    const again = (seed: number) =>
+      placeSlicePatches(at(512, 512, 0.695), [dvt], {
+        ...OPTS,
+        jitter: {
+          maxPx: 32,
+          random: (
+            (s) => () =>
+              (s = (s * 16807) % 2147483647) / 2147483647
+          )(seed),
+        },
+      })[0]!.origin;
+    expect(again(5)).toEqual(again(5));
+    const o = again(11);
+    expect(Math.abs(o.x - centred.origin.x)).toBeLessThanOrEqual(32);
+    expect(Math.abs(o.y - centred.origin.y)).toBeLessThanOrEqual(32);
+  });
+
   it('refuses a bad patch size or fraction', () => {
     expect(() => placeSlicePatches(at(64, 64, null), [], { ...OPTS, size: 0 })).toThrow(/size/);
     expect(() => placeSlicePatches(at(64, 64, null), [], { ...OPTS, minBoxFraction: 2 })).toThrow(

@@ -243,6 +243,8 @@ describe('writePatchSet (PNG, both input forms)', () => {
       inputs: ['1slice', '3slice'],
       encoding: 'png',
       minBoxFraction: 0.5,
+      jitterPx: 0,
+      jitterSeed: 1,
     });
     expect(manifest.exportedAt).toBe(TIME);
     expect(manifest.deidentified).toBe(true);

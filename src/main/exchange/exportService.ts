@@ -239,6 +239,8 @@ export async function exportAnnotations(
           classes,
           inputs: r.patchInputs,
           encoding: r.patchEncoding,
+          jitterPx: r.patchJitter,
+          jitterSeed: r.foldSeed,
           folds,
           seriesSource: (outSeries) => {
             const real = built.realSeriesUid.get(outSeries)!;

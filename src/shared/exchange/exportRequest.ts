@@ -33,6 +33,8 @@ export const ExportRequest = z
     /** Patch sets. */
     patchInputs: z.array(PatchInput).min(1).max(2).default(['1slice', '3slice']),
     patchEncoding: PatchEncoding.default('png'),
+    /** The paper's patches are randomly placed around the veins: shift each by up to this many pixels. */
+    patchJitter: z.number().int().min(0).max(64).default(32),
     /** Patch sets use the workspace's folds; without any, patients are split into k folds with this seed. */
     foldK: z.number().int().min(2).max(20).default(5),
     foldSeed: z

@@ -65,6 +65,9 @@ export const PatchSetManifest = z.object({
     encoding: PatchEncoding,
     /** A target box belongs to a patch when at least this fraction of its area lies inside. */
     minBoxFraction: z.number().min(0).max(1),
+    /** Each patch was shifted from its box's centre by up to this many pixels per axis (seeded). */
+    jitterPx: z.number().int().nonnegative(),
+    jitterSeed: z.number().int(),
   }),
   /** Patient-level split: the workspace's stored folds, or made for this export (seeded). */
   folds: z.object({

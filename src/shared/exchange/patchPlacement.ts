@@ -36,6 +36,13 @@ export interface PlacementOptions {
   classes: readonly string[];
   /** A target belongs to a patch when at least this fraction of its area lies inside (default 0.5). */
   minBoxFraction?: number;
+  /**
+   * The paper's patches are "randomly extracted" around the veins: each patch is moved from its centre
+   * by up to `maxPx` resampled pixels along each axis (uniform, whole pixels), so that thrombi do not
+   * always sit in the middle of the patch, as they do not in the inference engine's tiles. `random`
+   * gives numbers in [0, 1) (seeded by the caller, for reproducible sets).
+   */
+  jitter?: { maxPx: number; random: () => number };
 }
 
 export interface LabelledBox {
@@ -142,9 +149,13 @@ export function placeSlicePatches(
   const patches: PlacedPatch[] = [];
   for (const centre of [...targets, ...veins]) {
     const c = boxCentre(centre.box);
+    const shift = (): number => {
+      const j = options.jitter;
+      return j && j.maxPx > 0 ? Math.round((j.random() * 2 - 1) * j.maxPx) : 0;
+    };
     const origin = {
-      x: patchOrigin(c.x * grid.scaleX, size, grid.width),
-      y: patchOrigin(c.y * grid.scaleY, size, grid.height),
+      x: patchOrigin(c.x * grid.scaleX + shift(), size, grid.width),
+      y: patchOrigin(c.y * grid.scaleY + shift(), size, grid.height),
     };
     const key = `${origin.x},${origin.y}`;
     if (seen.has(key)) continue;

@@ -26,6 +26,7 @@ import {
   VEIN_LABEL,
   type LabelledBox,
 } from '../../../shared/exchange/patchPlacement';
+import { mulberry32 } from '../../../shared/evaluation/random';
 import { neighbourIndices } from '../../../shared/imaging/threeSlice';
 import { VENOUS_WINDOW, type WindowLevel } from '../../../shared/imaging/window';
 import { resampleBilinear, windowPlane } from '../../../shared/preprocessing/resample';
@@ -69,6 +70,9 @@ export interface PatchSetOptions {
   /** Checked between slices; an abort rejects with Error('export cancelled') named 'AbortError'. */
   signal?: AbortSignal;
   minBoxFraction?: number;
+  /** Random shift of each patch from its centre, resampled pixels (0: centred); seeded by `jitterSeed`. */
+  jitterPx?: number;
+  jitterSeed?: number;
   now?: Date;
   generator?: string;
 }
@@ -171,6 +175,8 @@ export async function writePatchSet(o: PatchSetOptions): Promise<PatchSetResult>
   const inputs = [...new Set(o.inputs ?? (['1slice', '3slice'] as const))];
   const encoding = o.encoding ?? 'png';
   const minBoxFraction = o.minBoxFraction ?? DEFAULT_MIN_BOX_FRACTION;
+  const jitterPx = o.jitterPx ?? 0;
+  const jitterSeed = o.jitterSeed ?? 1;
   const padHu = PATCH_WINDOW.level - PATCH_WINDOW.width / 2;
   if (inputs.length === 0) throw new Error('a patch set needs at least one input form');
   if (o.classes.length === 0) throw new Error('a patch set needs at least one class');
@@ -191,7 +197,7 @@ export async function writePatchSet(o: PatchSetOptions): Promise<PatchSetResult>
     bytes += data.length;
   };
 
-  for (const plan of plans) {
+  for (const [seriesIndex, plan] of plans.entries()) {
     if (plan.boxesBySlice.size === 0) continue;
     const { series } = plan;
     const src = o.seriesSource(series.seriesInstanceUid);
@@ -231,6 +237,11 @@ export async function writePatchSet(o: PatchSetOptions): Promise<PatchSetResult>
         pixelSpacingMm: PATCH_PIXEL_SPACING_MM,
         classes: o.classes,
         minBoxFraction,
+        // One stream per slice: a slice's patches do not move when other series are added or left out.
+        jitter: {
+          maxPx: jitterPx,
+          random: mulberry32((jitterSeed + seriesIndex * 100_003 + z * 7919) >>> 0),
+        },
       });
       for (const [n, patch] of placed.entries()) {
         const id = `${plan.idPrefix}-z${pad(z, Math.max(4, String(sliceCount - 1).length))}-${pad(n + 1, 2)}`;
@@ -301,6 +312,8 @@ export async function writePatchSet(o: PatchSetOptions): Promise<PatchSetResult>
       inputs,
       encoding,
       minBoxFraction,
+      jitterPx,
+      jitterSeed,
     },
     folds: { k: o.folds.k, seed: o.folds.seed, source: o.folds.source },
     patients,
