@@ -27,9 +27,19 @@ beforeAll(async () => {
     await call(h, 'annotations:create', {
       seriesUid: s.uid,
       readerId: reader.id,
-      boxes: [{ sopInstanceUid: s.sops[3]!, label: 'DVT', box: { space: 'dicom-pixel', x1: 200, y1: 200, x2: 230, y2: 226 } }],
+      boxes: [
+        {
+          sopInstanceUid: s.sops[3]!,
+          label: 'DVT',
+          box: { space: 'dicom-pixel', x1: 200, y1: 200, x2: 230, y2: 226 },
+        },
+      ],
     });
-    await call(h, 'cases:set', { seriesUid: s.uid, readerId: reader.id, note: 'seen with Dr Identifiable Reader' });
+    await call(h, 'cases:set', {
+      seriesUid: s.uid,
+      readerId: reader.id,
+      note: 'seen with Dr Identifiable Reader',
+    });
   }
   for (const file of filesUnder(join(fx.root, 'cohort')).filter((f) => f.endsWith('.dcm'))) {
     const head = parseDicom(readFileSync(file)).header;

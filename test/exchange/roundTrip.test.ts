@@ -268,6 +268,19 @@ describe('keras-retinanet CSV and Pascal VOC', () => {
   });
 });
 
+describe('DICOM SR', () => {
+  it('round-trips every reader of every series through TID 1500 reports', async () => {
+    const result = await run({ format: 'sr', deidentify: false }, 'sr');
+    expect(result.files).toBe(3); // Dr Alice on both series, Dr Bob on the first
+    const dir = join(out('sr'), 'sr');
+    let added = 0;
+    for (const f of readdirSync(dir)) added += importInto(wsB, join(dir, f)).boxes.added;
+    expect(added).toBe(6);
+    expect(liveBoxes(wsB)).toEqual(liveBoxes(fx.ws));
+    clearBoxes(wsB);
+  });
+});
+
 describe('bad imports change nothing', () => {
   it('names the place of every problem and stores nothing', async () => {
     await run(
