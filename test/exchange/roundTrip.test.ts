@@ -3,7 +3,7 @@
 // come back as they were (exactly for native and COCO, to whole pixels for CSV and VOC, to float32 for
 // SR). Bad imports are refused whole, naming the place.
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { exportAnnotations } from '../../src/main/exchange/exportService';
@@ -170,6 +170,45 @@ describe('native annotation set', () => {
     const ids = (t: string) => [...t.matchAll(/"(2\.25\.\d+|ANON-\d+|Reader-\d+)"/g)].map((m) => m[1]).sort();
     expect(ids(second)).toEqual(ids(text));
   });
+});
+
+describe('native annotation set with runs', () => {
+  it('carries a model run and its predictions; refused until the model is registered, then exact', async () => {
+    const model = resolve('test/fixtures/models/tiny-tv-raw-3slice.onnx');
+    const { model: m } = await call(fx.handlers, 'models:add', { path: model });
+    await call(fx.handlers, 'inference:start', {
+      modelIds: [m.id],
+      seriesUids: [fx.series[1]!.uid],
+      params: { provider: 'cpu', stride: 128 },
+    });
+    await fx.ws.inference.whenIdle();
+    const [stored] = await call(fx.handlers, 'runs:list', { seriesUid: fx.series[1]!.uid });
+    expect(stored!.status).toBe('done');
+    await run({ format: 'native', deidentify: false, runs: 'all', readers: [] }, 'native-runs');
+    const file = join(out('native-runs'), 'annotations.json');
+    expect(() => importInto(wsB, file)).toThrow(
+      /runs\[0\]: model "tiny-tv-raw-3slice" \(sha256 [0-9a-f]{12}…\) is not registered here/,
+    );
+    await wsB.inference.addModel(model);
+    const report = importInto(wsB, file);
+    expect(report.runs).toEqual({ added: 1, alreadyPresent: 0, predictions: stored!.predictionCount });
+    const predictions = (ws: Workspace) =>
+      ws.db
+        .prepare('SELECT sop_uid, slice_index, label, score, x1, y1, x2, y2 FROM predictions ORDER BY id')
+        .all();
+    expect(predictions(wsB)).toEqual(predictions(fx.ws));
+    const [imported] = wsB.inference.runs.list({});
+    expect(imported).toMatchObject({
+      status: 'done',
+      modelSha256: stored!.modelSha256,
+      seriesUid: stored!.seriesUid,
+      params: stored!.params,
+      providerUsed: stored!.providerUsed,
+      startedAt: stored!.startedAt,
+      finishedAt: stored!.finishedAt,
+    });
+    expect(importInto(wsB, file).runs).toEqual({ added: 0, alreadyPresent: 1, predictions: 0 });
+  }, 120_000);
 });
 
 describe('COCO', () => {
