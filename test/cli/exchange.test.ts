@@ -71,6 +71,8 @@ describe('dvt export / import-annotations', () => {
       '3slice',
       '--patch-encoding',
       'npy',
+      '--vein-every',
+      '3',
     );
     expect(r.stderr).toContain('export: writing');
     expect(r.code).toBe(0);
@@ -80,7 +82,15 @@ describe('dvt export / import-annotations', () => {
     expect(manifest.source).toEqual({ kind: 'reference' });
     expect(manifest.classes).toEqual(['DVT']);
     expect(manifest.folds).toMatchObject({ k: 2, source: 'export' });
-    expect(manifest.patch).toMatchObject({ inputs: ['3slice'], encoding: 'npy', jitterPx: 32 });
+    expect(manifest.patch).toMatchObject({
+      inputs: ['3slice'],
+      encoding: 'npy',
+      jitterPx: 32,
+      veinSliceStride: 3,
+    });
+    const veinOnly = manifest.patches.filter((p) => p.centredOn.label === 'vein');
+    expect(veinOnly.length).toBeGreaterThan(0);
+    expect(veinOnly.every((p) => p.sliceIndex % 3 === 0)).toBe(true);
     expect(manifest.patches.some((p) => p.boxes.length > 0)).toBe(true);
     expect(manifest.patches.some((p) => p.boxes.length === 0)).toBe(true);
     expect(existsSync(join(out, manifest.patches[0]!.files['3slice']!))).toBe(true);

@@ -245,6 +245,7 @@ describe('writePatchSet (PNG, both input forms)', () => {
       minBoxFraction: 0.5,
       jitterPx: 0,
       jitterSeed: 1,
+      veinSliceStride: 1,
     });
     expect(manifest.exportedAt).toBe(TIME);
     expect(manifest.deidentified).toBe(true);

@@ -40,7 +40,7 @@ export const exchangeCommands: Record<string, Command> = {
     usage:
       'dvt export --workspace DIR --format native|coco|csv|voc|sr|patches --out DIR [--reader NAME[,NAME…]] [--reference] ' +
       '[--labels L[,L…]] [--series UID[,UID…]] [--runs all|ID[,ID…]] [--no-deidentify] [--slices all|annotated] ' +
-      '[--image-input 1slice|3slice] [--patch-inputs 1slice,3slice] [--patch-encoding png|npy] [--patch-jitter PX] [--folds K] [--fold-seed S] [--json]',
+      '[--image-input 1slice|3slice] [--patch-inputs 1slice,3slice] [--patch-encoding png|npy] [--patch-jitter PX] [--vein-every N] [--folds K] [--fold-seed S] [--json]',
     summary: 'export annotations (de-identified unless --no-deidentify); progress on stderr; Ctrl+C cancels',
     run: async (argv) => {
       const cmd = parseCommand(argv, {
@@ -58,6 +58,7 @@ export const exchangeCommands: Record<string, Command> = {
         'patch-inputs': { type: 'string' },
         'patch-encoding': { type: 'string' },
         'patch-jitter': { type: 'string' },
+        'vein-every': { type: 'string' },
         folds: { type: 'string' },
         'fold-seed': { type: 'string' },
       });
@@ -77,6 +78,7 @@ export const exchangeCommands: Record<string, Command> = {
         foldK: optionalInt(cmd, 'folds', 5, 2, 20),
         foldSeed: optionalInt(cmd, 'fold-seed', 1, 0, 2 ** 31 - 1),
         patchJitter: optionalInt(cmd, 'patch-jitter', 32, 0, 64),
+        patchVeinEvery: optionalInt(cmd, 'vein-every', 1, 1, 100),
       };
       // Without --reader, a reference export takes no reader's boxes.
       if (reader === undefined && request.reference) request.readers = [];

@@ -241,6 +241,7 @@ export async function exportAnnotations(
           encoding: r.patchEncoding,
           jitterPx: r.patchJitter,
           jitterSeed: r.foldSeed,
+          veinSliceStride: r.patchVeinEvery,
           folds,
           seriesSource: (outSeries) => {
             const real = built.realSeriesUid.get(outSeries)!;

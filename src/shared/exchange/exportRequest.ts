@@ -35,6 +35,8 @@ export const ExportRequest = z
     patchEncoding: PatchEncoding.default('png'),
     /** The paper's patches are randomly placed around the veins: shift each by up to this many pixels. */
     patchJitter: z.number().int().min(0).max(64).default(32),
+    /** Patches around veins without a target on every n-th slice only (targets: every slice). */
+    patchVeinEvery: z.number().int().min(1).max(100).default(1),
     /** Patch sets use the workspace's folds; without any, patients are split into k folds with this seed. */
     foldK: z.number().int().min(2).max(20).default(5),
     foldSeed: z

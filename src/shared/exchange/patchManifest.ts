@@ -68,6 +68,8 @@ export const PatchSetManifest = z.object({
     /** Each patch was shifted from its box's centre by up to this many pixels per axis (seeded). */
     jitterPx: z.number().int().nonnegative(),
     jitterSeed: z.number().int(),
+    /** Vein-only patches were cut on every n-th slice (target patches on every slice). */
+    veinSliceStride: z.number().int().positive(),
   }),
   /** Patient-level split: the workspace's stored folds, or made for this export (seeded). */
   folds: z.object({

@@ -73,6 +73,8 @@ export interface PatchSetOptions {
   /** Random shift of each patch from its centre, resampled pixels (0: centred); seeded by `jitterSeed`. */
   jitterPx?: number;
   jitterSeed?: number;
+  /** Patches around vein boxes on every n-th slice only (1: every slice); target patches on every slice. */
+  veinSliceStride?: number;
   now?: Date;
   generator?: string;
 }
@@ -136,8 +138,11 @@ function planSeries(o: PatchSetOptions): { plans: SeriesPlan[]; patients: PatchS
   const sliceOfSop = new Map(
     set.series.map((s) => [s.seriesInstanceUid, new Map(s.slices.map((x) => [x.sopInstanceUid, x.index]))]),
   );
+  const veinStride = o.veinSliceStride ?? 1;
   for (const b of set.boxes) {
     if (!classes.has(b.label) && b.label !== VEIN_LABEL) continue;
+    // Vein-only patches on every n-th slice: neighbouring slices give nearly the same patch.
+    if (!classes.has(b.label) && b.sliceIndex % veinStride !== 0) continue;
     const plan = byUid.get(b.seriesInstanceUid);
     if (!plan) throw new Error(`a box names series ${b.seriesInstanceUid}, which the set lacks`);
     // The SOP UID decides the slice; an index that disagrees means the set was built inconsistently.
@@ -175,6 +180,9 @@ export async function writePatchSet(o: PatchSetOptions): Promise<PatchSetResult>
   const inputs = [...new Set(o.inputs ?? (['1slice', '3slice'] as const))];
   const encoding = o.encoding ?? 'png';
   const minBoxFraction = o.minBoxFraction ?? DEFAULT_MIN_BOX_FRACTION;
+  if (!Number.isInteger(o.veinSliceStride ?? 1) || (o.veinSliceStride ?? 1) < 1) {
+    throw new Error('veinSliceStride must be a whole number ≥ 1');
+  }
   const jitterPx = o.jitterPx ?? 0;
   const jitterSeed = o.jitterSeed ?? 1;
   const padHu = PATCH_WINDOW.level - PATCH_WINDOW.width / 2;
@@ -314,6 +322,7 @@ export async function writePatchSet(o: PatchSetOptions): Promise<PatchSetResult>
       minBoxFraction,
       jitterPx,
       jitterSeed,
+      veinSliceStride: o.veinSliceStride ?? 1,
     },
     folds: { k: o.folds.k, seed: o.folds.seed, source: o.folds.source },
     patients,
