@@ -1,9 +1,11 @@
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPaths } from '../../src/main/import/importPaths';
 import { generateCohort } from '../../src/main/phantom';
 import { createHandlers, dispatch, type Handlers } from '../../src/main/services/handlers';
 import { DEMO_STARTED_KEY, ensureDemoWorkspace } from '../../src/main/workspace/demo';
+import { DEMO_MODELS_KEY, ensureDemoModels } from '../../src/main/workspace/demoModels';
 import { openWorkspace, type Workspace } from '../../src/main/workspace/workspace';
 import type { CatalogTree } from '../../src/shared/catalog/schemas';
 import type { SeriesReference } from '../../src/shared/reference/schemas';
@@ -27,6 +29,23 @@ describe('demo workspace', () => {
       synthetic: true,
       counts: { patients: 10, series: 10, instances: 600 },
     });
+  });
+
+  it('registers the demo models and queues a run of each on every series, once', async () => {
+    const dir = join(tempDir('dvt-demo-models-'), 'models');
+    mkdirSync(dir);
+    for (const f of ['tiny-tv-raw-3slice.onnx', 'tiny-tv-raw-3slice.json']) {
+      copyFileSync(resolve('test/fixtures/models', f), join(dir, f));
+    }
+    const { registered, jobs } = await ensureDemoModels(ws, dir);
+    expect(registered).toEqual(['tiny-tv-raw-3slice']);
+    expect(jobs).toHaveLength(10);
+    expect(new Set(jobs.map((j) => j.seriesUid)).size).toBe(10);
+    // The runs themselves are the inference engine's business (tested there): stop them here.
+    for (const j of jobs) ws.inference.cancel(j.id);
+    await ws.inference.whenIdle();
+    expect(ws.catalog.getMeta(DEMO_MODELS_KEY)).toBeDefined();
+    expect(await ensureDemoModels(ws, dir)).toEqual({ registered: [], jobs: [] });
   });
 
   it('is made once, never over existing data', async () => {

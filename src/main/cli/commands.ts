@@ -13,6 +13,7 @@ import {
 } from '../phantom/cohort';
 import { createHandlers } from '../services/handlers';
 import { ensureDemoWorkspace } from '../workspace/demo';
+import { ensureDemoModels } from '../workspace/demoModels';
 import { openWorkspace } from '../workspace/workspace';
 import { optionalInt, OutputWithExitCode, parseCommand, requireString, UsageError } from './args';
 import { type Command, inExistingWorkspace, withWorkspace } from './workspaceCommand';
@@ -108,14 +109,36 @@ export const commands: Record<string, Command> = {
     },
   },
   demo: {
-    usage: 'dvt demo --workspace DIR [--json]',
-    summary: 'create the demo workspace (synthetic cohort, imported) if it is empty',
+    usage: 'dvt demo --workspace DIR [--no-models] [--json]',
+    summary:
+      'create the demo workspace (synthetic cohort, imported) if it is empty, register the demo models and run them on it',
     run: async (argv) => {
-      const cmd = parseCommand(argv, { workspace: { type: 'string' } });
+      const cmd = parseCommand(argv, { workspace: { type: 'string' }, 'no-models': { type: 'boolean' } });
       const dir = requireString(cmd, 'workspace');
       return withWorkspace(dir, async (ws) => {
         const created = await ensureDemoWorkspace(ws, { onProgress: progressToStderr('demo') });
-        return { workspace: ws.dir, created, counts: ws.catalog.counts() };
+        if (cmd.values['no-models'] === true)
+          return { workspace: ws.dir, created, counts: ws.catalog.counts() };
+        const { registered, jobs } = await ensureDemoModels(ws);
+        const progress = progressToStderr('demo runs');
+        let done = 0;
+        const stop = ws.inference.subscribe((job) => {
+          if (job.state === 'done' || job.state === 'failed' || job.state === 'cancelled')
+            progress(++done, jobs.length);
+        });
+        await ws.inference.whenIdle();
+        stop();
+        const runs = ws.inference.runs.list({});
+        return {
+          workspace: ws.dir,
+          created,
+          counts: ws.catalog.counts(),
+          models: registered,
+          runs: {
+            done: runs.filter((r) => r.status === 'done').length,
+            other: runs.filter((r) => r.status !== 'done').length,
+          },
+        };
       });
     },
   },
@@ -137,6 +160,7 @@ export const commands: Record<string, Command> = {
       const ws = openWorkspace(dir);
       if (cmd.values['demo'] === true) {
         await ensureDemoWorkspace(ws, { onProgress: progressToStderr('demo') });
+        await ensureDemoModels(ws);
       }
       const harness = await startHarness({ handlers: createHandlers(ws), rendererDir, port });
       process.stdout.write(

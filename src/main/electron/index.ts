@@ -6,6 +6,7 @@ import { app, BrowserWindow, dialog, session, type WebContents } from 'electron'
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { createHandlers, type Handlers } from '../services/handlers';
 import { ensureDemoWorkspace } from '../workspace/demo';
+import { ensureDemoModels, setDemoModelsDir } from '../workspace/demoModels';
 import { openWorkspace, type Workspace } from '../workspace/workspace';
 import { setInferenceWorkerScript } from '../inference/workerClient';
 import { registerIpc } from './ipc';
@@ -18,6 +19,7 @@ const indexFile = pathToFileURL(join(here, '../renderer/index.html'));
 const isAppPage = appPageMatcher({ indexFile, devServerUrl: rendererUrl });
 // Built beside this file by electron-vite (a second entry of the main build).
 setInferenceWorkerScript(join(here, 'inferenceWorker.js'));
+setDemoModelsDir(join(app.getAppPath(), 'resources', 'models'));
 
 function workspaceDirFromArgs(): { dir: string; demo: boolean } {
   const i = process.argv.indexOf('--workspace');
@@ -30,7 +32,11 @@ function workspaceDirFromArgs(): { dir: string; demo: boolean } {
 async function prepare(): Promise<{ ws: Workspace; handlers: Handlers }> {
   const { dir, demo } = workspaceDirFromArgs();
   const ws = openWorkspace(dir);
-  if (demo) await ensureDemoWorkspace(ws);
+  if (demo) {
+    await ensureDemoWorkspace(ws);
+    // Runs are queued, not awaited: the window opens while the worker fills the comparison views.
+    await ensureDemoModels(ws);
+  }
   return { ws, handlers: createHandlers(ws) };
 }
 
