@@ -18,6 +18,7 @@ import {
   type SetRun,
   type SetSeries,
 } from '../../shared/exchange/annotationSet';
+import { createEvaluationStore } from '../evaluation/evaluationStore';
 import { createExchangeStore, type ExportSeriesRow } from './exchangeStore';
 import { createPseudonyms } from './pseudonyms';
 
@@ -131,8 +132,10 @@ export function buildAnnotationSet(db: Db, sel: SetSelection): BuiltSet {
   const patientOut = (real: string): string => (p ? p.patientId(real) : real);
   const readerOut = (name: string): string => (p && name !== REFERENCE_READER ? p.reader(name) : name);
 
-  const foldAssignment = store.foldAssignment();
-  const foldOf = store.folds();
+  // The cross-validation split is the evaluation's (migration 005).
+  const folds = createEvaluationStore(db);
+  const foldAssignment = folds.foldAssignment() ?? null;
+  const foldOf = new Map(folds.folds().map((f) => [f.patient_id, f.fold]));
   const patients = new Map<string, SetPatient>();
   const series: SetSeries[] = [];
   const boxes: SetBox[] = [];

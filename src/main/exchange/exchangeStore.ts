@@ -118,10 +118,6 @@ export function createExchangeStore(db: Db) {
     >(
       'SELECT sop_uid, slice_index, label, score, x1, y1, x2, y2 FROM predictions WHERE run_id = ? ORDER BY id',
     ),
-    foldAssignment: db.prepare<[], { k: number; seed: number }>(
-      'SELECT k, seed FROM fold_assignment WHERE id = 1',
-    ),
-    folds: db.prepare<[], { patient_id: string; fold: number }>('SELECT patient_id, fold FROM patient_folds'),
   };
   return {
     readers: () => s.readers.all(),
@@ -136,7 +132,5 @@ export function createExchangeStore(db: Db) {
     doneRuns: () => s.doneRuns.all(),
     run: (id: number) => s.run.get(id),
     predictions: (runId: number) => s.predictions.all(runId),
-    foldAssignment: () => s.foldAssignment.get() ?? null,
-    folds: () => new Map(s.folds.all().map((r) => [r.patient_id, r.fold])),
   };
 }

@@ -23,10 +23,11 @@ import type { CatalogStore } from '../catalog/catalogStore';
 import type { Db } from '../db/database';
 import { InvalidInputError } from '../services/errors';
 import { buildAnnotationSet, GENERATOR, REFERENCE_READER, type BuiltSet } from './buildSet';
+import { createEvaluationStore } from '../evaluation/evaluationStore';
 import { createExchangeStore } from './exchangeStore';
-import { writePatchSet } from './patches/writePatchSet';
+import { cancelledError, writePatchSet } from './patches/writePatchSet';
 import { newUid } from './pseudonyms';
-import { cancelledError, writeSliceImages } from './sliceImages';
+import { writeSliceImages } from './sliceImages';
 import { writeSeriesSr } from './sr/writeSr';
 
 export type ExportPhase = 'collecting' | 'writing' | 'finishing';
@@ -280,7 +281,8 @@ export async function exportAnnotations(
 /** The patients' folds for a patch set: the workspace's split when assigned, else one made for this export. */
 function patchFolds(db: Db, built: BuiltSet, k: number, seed: number) {
   const store = createExchangeStore(db);
-  const stored = store.foldAssignment();
+  const foldStore = createEvaluationStore(db);
+  const stored = foldStore.foldAssignment();
   const realPatientOf = new Map<string, string>();
   for (const s of built.set.series) {
     const real = built.realSeriesUid.get(s.seriesInstanceUid)!;
@@ -289,7 +291,7 @@ function patchFolds(db: Db, built: BuiltSet, k: number, seed: number) {
   }
   const byPatient = new Map<string, number>();
   if (stored) {
-    const folds = store.folds();
+    const folds = new Map(foldStore.folds().map((f) => [f.patient_id, f.fold]));
     for (const p of built.set.patients) {
       const fold = folds.get(realPatientOf.get(p.id) ?? '');
       if (fold === undefined) {

@@ -11,6 +11,7 @@ import type { Db } from '../db/database';
 import { boxProblem } from '../annotation/rules';
 import { InvalidInputError } from '../services/errors';
 import { zodPlace } from '../../shared/exchange/zodPlace';
+import { createEvaluationStore } from '../evaluation/evaluationStore';
 import { createImportStore } from './importStore';
 import { originalOf } from './pseudonyms';
 
@@ -201,10 +202,11 @@ export function importAnnotations(db: Db, batch: ImportBatch, options: ImportOpt
           problem(f.place, `fold ${f.fold} is not below k = ${batch.folds.k}`);
         else folds.set(patient, f.fold);
       }
-      const stored = store.foldAssignment();
-      if (stored === null) {
+      const foldStore = createEvaluationStore(db);
+      const stored = foldStore.foldAssignment();
+      if (stored === undefined) {
         if (folds.size > 0) {
-          store.storeFolds(batch.folds.k, batch.folds.seed, folds, at);
+          foldStore.replaceFolds(batch.folds.k, batch.folds.seed, folds, at);
           report.folds = 'stored';
         }
       } else {

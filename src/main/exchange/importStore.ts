@@ -66,13 +66,6 @@ export function createImportStore(db: Db) {
       INSERT INTO case_states (series_uid, reader_id, status, patient_call, note, updated_at) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (series_uid, reader_id) DO UPDATE SET status = excluded.status,
         patient_call = excluded.patient_call, note = excluded.note, updated_at = excluded.updated_at`),
-    foldAssignment: db.prepare<[], { k: number; seed: number }>(
-      'SELECT k, seed FROM fold_assignment WHERE id = 1',
-    ),
-    insertFoldAssignment: db.prepare<[number, number, string]>(
-      'INSERT INTO fold_assignment (id, k, seed, assigned_at) VALUES (1, ?, ?, ?)',
-    ),
-    insertFold: db.prepare<[string, number]>('INSERT INTO patient_folds (patient_id, fold) VALUES (?, ?)'),
     patientOfSeries: db.prepare<[string], { patient_id: string }>(
       `SELECT p.patient_id FROM series se JOIN studies st ON st.study_uid = se.study_uid
          JOIN patients p ON p.id = st.patient_ref WHERE se.series_uid = ?`,
@@ -129,11 +122,6 @@ export function createImportStore(db: Db) {
       note: string,
       at: string,
     ) => s.upsertCase.run(series, readerId, status, call, note, at),
-    foldAssignment: () => s.foldAssignment.get() ?? null,
-    storeFolds(k: number, seed: number, folds: ReadonlyMap<string, number>, at: string): void {
-      s.insertFoldAssignment.run(k, seed, at);
-      for (const [patient, fold] of folds) s.insertFold.run(patient, fold);
-    },
     patientOfSeries: (uid: string) => s.patientOfSeries.get(uid)?.patient_id,
     patientExists: (id: string) => s.patientExists.get(id)!.n > 0,
     modelBySha: (sha: string) => s.modelBySha.get(sha),

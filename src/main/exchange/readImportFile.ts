@@ -48,11 +48,7 @@ export function detectFormat(path: string): ImportFormat {
   const lower = path.toLowerCase();
   if (lower.endsWith('.csv')) return 'csv';
   if (lower.endsWith('.xml')) return 'voc';
-  if (lower.endsWith('.json')) {
-    const json = parseJson(path);
-    if (typeof json === 'object' && json !== null && 'format' in json) return 'native';
-    return 'coco';
-  }
+  if (lower.endsWith('.json')) return jsonFormat(parseJson(path));
   if (isDicom(path)) return 'sr';
   throw new Error(
     `${path}: not a recognised annotation file (native or COCO .json, keras-retinanet .csv, Pascal VOC .xml or folder, DICOM SR)`,
@@ -77,14 +73,24 @@ function readVoc(path: string): ImportBatch {
   return { format: 'voc', source: path, labels, boxes, cases: [], folds: null, runs: [] };
 }
 
+/** A JSON document is native when it says which format it is (COCO files have no "format"). */
+function jsonFormat(json: unknown): 'native' | 'coco' {
+  return typeof json === 'object' && json !== null && 'format' in json ? 'native' : 'coco';
+}
+
 export function readImportFile(path: string, options: ImportFileOptions = {}): ImportBatch {
-  const format = options.format ?? detectFormat(path);
   if (!existsSync(path)) throw new Error(`${path}: no such file or folder`);
+  // JSON is read once: its content decides between native and COCO when no format is given.
+  const json =
+    path.toLowerCase().endsWith('.json') || options.format === 'native' || options.format === 'coco'
+      ? parseJson(path)
+      : undefined;
+  const format = options.format ?? (json !== undefined ? jsonFormat(json) : detectFormat(path));
   switch (format) {
     case 'native':
-      return readNative(parseJson(path), path).batch;
+      return readNative(json ?? parseJson(path), path).batch;
     case 'coco':
-      return readCoco(parseJson(path), path);
+      return readCoco(json ?? parseJson(path), path);
     case 'csv': {
       const classesFile = options.classesFile ?? join(dirname(path), CSV_CLASSES);
       if (!existsSync(classesFile)) {

@@ -10,7 +10,7 @@ import type { PatchInput } from '../../shared/exchange/patchManifest';
 import { neighbourIndices } from '../../shared/imaging/threeSlice';
 import { windowPlane } from '../../shared/preprocessing/resample';
 import { readInstanceHu, type InstanceFile } from '../series/instancePixels';
-import { CANCELLED_MESSAGE, PATCH_WINDOW } from './patches/writePatchSet';
+import { cancelledError, PATCH_WINDOW } from './patches/writePatchSet';
 import { encodePng, interleaveRgb } from './patches/png';
 
 export interface SliceImageOptions {
@@ -21,12 +21,6 @@ export interface SliceImageOptions {
   instancesOf(seriesInstanceUid: string): readonly InstanceFile[];
   onProgress?(done: number, total: number): void;
   signal?: AbortSignal;
-}
-
-export function cancelledError(): Error {
-  const e = new Error(CANCELLED_MESSAGE);
-  e.name = 'AbortError';
-  return e;
 }
 
 /** Writes every image; returns the bytes written. */

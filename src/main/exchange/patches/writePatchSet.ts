@@ -88,7 +88,8 @@ export interface PatchSetResult {
   bytes: number;
 }
 
-function cancelled(): Error {
+/** The error an aborted export rejects with (name 'AbortError'). */
+export function cancelledError(): Error {
   const e = new Error(CANCELLED_MESSAGE);
   e.name = 'AbortError';
   return e;
@@ -189,7 +190,7 @@ export async function writePatchSet(o: PatchSetOptions): Promise<PatchSetResult>
   if (inputs.length === 0) throw new Error('a patch set needs at least one input form');
   if (o.classes.length === 0) throw new Error('a patch set needs at least one class');
   if ((await readdir(o.outDir)).length > 0) throw new Error(`${o.outDir} is not empty`);
-  if (o.signal?.aborted) throw cancelled();
+  if (o.signal?.aborted) throw cancelledError();
 
   const { plans, patients } = planSeries(o);
   const total = plans.reduce((n, p) => n + p.boxesBySlice.size, 0);
@@ -235,7 +236,7 @@ export async function writePatchSet(o: PatchSetOptions): Promise<PatchSetResult>
     };
 
     for (const z of [...plan.boxesBySlice.keys()].sort((a, b) => a - b)) {
-      if (o.signal?.aborted) throw cancelled();
+      if (o.signal?.aborted) throw cancelledError();
       const channelSlices = neighbourIndices(z, sliceCount);
       const needed = new Set(inputs.includes('3slice') ? channelSlices : [z]);
       for (const key of planes.keys()) if (!needed.has(key)) planes.delete(key);
@@ -303,7 +304,7 @@ export async function writePatchSet(o: PatchSetOptions): Promise<PatchSetResult>
       await nextTurn();
     }
   }
-  if (o.signal?.aborted) throw cancelled();
+  if (o.signal?.aborted) throw cancelledError();
 
   const manifest = PatchSetManifest.parse({
     format: PATCH_SET_FORMAT,
