@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../src/shared/catalog/schemas';
@@ -107,6 +107,44 @@ describe('dvt CLI', () => {
     const out = dvt('import', junk, '--workspace', join(dir, 'ws-junk'));
     expect(out.code).toBe(1);
     expect((JSON.parse(out.stdout) as ImportReport).errors).toHaveLength(1);
+  });
+
+  it("reference-reader copies a synthetic cohort's thrombi to a reader, once, and refuses real data", () => {
+    const ws = join(dir, 'reference-ws');
+    expect(dvt('import', cohort, '--workspace', ws, '--json').code).toBe(0);
+    const gt = JSON.parse(readFileSync(join(cohort, 'ground-truth.json'), 'utf8')) as {
+      patients: { hasDvt: boolean; slices: { boxes: { label: string }[] }[] }[];
+    };
+    const thrombi = gt.patients
+      .flatMap((p) => p.slices.flatMap((sl) => sl.boxes))
+      .filter((b) => b.label === 'DVT');
+    const first = dvt('reference-reader', '--workspace', ws, '--reader', 'truth', '--json');
+    expect(first.code).toBe(0);
+    const made = JSON.parse(first.stdout) as {
+      reader: string;
+      series: number;
+      boxes: number;
+      skipped: number;
+    };
+    expect(made.reader).toBe('truth');
+    expect(made.boxes).toBe(thrombi.length);
+    expect(made.boxes).toBeGreaterThan(0);
+    expect(made.series).toBe(gt.patients.filter((p) => p.hasDvt).length);
+    expect(made.skipped).toBe(0);
+    const again = JSON.parse(
+      dvt('reference-reader', '--workspace', ws, '--reader', 'truth', '--json').stdout,
+    ) as {
+      boxes: number;
+      skipped: number;
+    };
+    expect(again).toMatchObject({ boxes: 0, skipped: made.series });
+
+    const empty = join(dir, 'empty-ws');
+    mkdirSync(empty);
+    expect(dvt('catalog', '--workspace', empty, '--json').code).toBe(0);
+    const refused = dvt('reference-reader', '--workspace', empty);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/no synthetic cohort/);
   });
 
   it('info prints the main header fields of one file', () => {

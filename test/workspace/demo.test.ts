@@ -3,11 +3,13 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPaths } from '../../src/main/import/importPaths';
 import { generateCohort } from '../../src/main/phantom';
+import { copyReferenceToReader, REFERENCE_READER_NAME } from '../../src/main/reference/referenceReader';
 import { createHandlers, dispatch, type Handlers } from '../../src/main/services/handlers';
 import { DEMO_STARTED_KEY, ensureDemoWorkspace } from '../../src/main/workspace/demo';
 import { DEMO_MODELS_KEY, ensureDemoModels } from '../../src/main/workspace/demoModels';
 import { openWorkspace, type Workspace } from '../../src/main/workspace/workspace';
 import type { CatalogTree } from '../../src/shared/catalog/schemas';
+import type { SeriesUid } from '../../src/shared/ids';
 import type { SeriesReference } from '../../src/shared/reference/schemas';
 import { tempDir } from '../import/fixtures';
 
@@ -46,6 +48,30 @@ describe('demo workspace', () => {
     await ws.inference.whenIdle();
     expect(ws.catalog.getMeta(DEMO_MODELS_KEY)).toBeDefined();
     expect(await ensureDemoModels(ws, dir)).toEqual({ registered: [], jobs: [] });
+  });
+
+  it('copies the known thrombi to the reader "reference", once', async () => {
+    const readers = await handlers['readers:list']({});
+    const reference = readers.find((r) => r.name === REFERENCE_READER_NAME);
+    expect(reference).toBeDefined();
+    let copied = 0;
+    let expected = 0;
+    for (const uid of ws.catalog.allSeriesUids()) {
+      const ref = await handlers['series:reference']({ seriesUid: uid as SeriesUid });
+      const boxes = (await handlers['annotations:list']({ seriesUid: uid as SeriesUid })).filter(
+        (b) => b.readerId === reference?.id,
+      );
+      const dvt = ref.boxes.filter((b) => b.kind === 'DVT');
+      expected += dvt.length;
+      copied += boxes.length;
+      expect(boxes.map((b) => [b.sopInstanceUid, b.label, b.box]).sort()).toEqual(
+        dvt.map((b) => [b.sopInstanceUid, 'DVT', b.box]).sort(),
+      );
+    }
+    expect(copied).toBe(expected);
+    expect(expected).toBeGreaterThan(0);
+    // Again: nothing added (the series already have the reader's boxes).
+    expect(copyReferenceToReader(ws)).toMatchObject({ series: 0, boxes: 0, skipped: 5 });
   });
 
   it('is made once, never over existing data', async () => {

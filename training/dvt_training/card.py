@@ -21,6 +21,7 @@ from .reference import rx
 
 METRICS_FILE = "metrics.json"
 CARD_FILE = "card.md"
+DATA_FILE = "data.json"
 
 
 def _fmt(v, digits: int = 4) -> str:
@@ -45,7 +46,27 @@ def _flat_numbers(obj, prefix: str = "", out=None, limit: int = 40):
     return out
 
 
-def metrics_section(metrics: Optional[Dict], run_dir_hint: str = "DIR") -> str:
+def _model_entry(metrics: Dict, model_name: Optional[str]) -> Dict:
+    """A workspace `dvt eval --json` report has one entry per model (its runs pooled over the series):
+    the entry of this model (by name, else the only one). A single evaluation is returned as it is."""
+    models = metrics.get("models") if isinstance(metrics, dict) else None
+    if isinstance(models, list) and models:
+        named = [m for m in models if isinstance(m, dict) and m.get("model") == model_name]
+        if named:
+            return named[0]
+        if len(models) == 1 and isinstance(models[0], dict):
+            return models[0]
+    return metrics
+
+
+def _ci(boot: Optional[Dict], key: str) -> str:
+    iv = (boot or {}).get(key)
+    if not isinstance(iv, dict):
+        return "—"
+    return f"{_fmt(iv.get('low'), 3)} – {_fmt(iv.get('high'), 3)}"
+
+
+def metrics_section(metrics: Optional[Dict], run_dir_hint: str = "DIR", model_name: Optional[str] = None) -> str:
     if metrics is None:
         return (
             "## Metrics\n\n"
@@ -55,27 +76,35 @@ def metrics_section(metrics: Optional[Dict], run_dir_hint: str = "DIR") -> str:
             f"    /usr/bin/python3 -m dvt_training.card --run {run_dir_hint} --metrics report.json\n"
         )
     lines = ["## Metrics", ""]
-    overall = (metrics.get("evaluation") or {}).get("overall") if isinstance(metrics, dict) else None
+    entry = _model_entry(metrics, model_name)
+    overall = (entry.get("evaluation") or {}).get("overall") if isinstance(entry, dict) else None
     if isinstance(overall, dict) and "operatingPoint" in overall:
-        ev = metrics["evaluation"]
+        ev = entry["evaluation"]
         op = overall["operatingPoint"]
         settings = ev.get("settings") or {}
+        boot = entry.get("bootstrap")
+        froc = overall.get("froc") or {}
+        unit = (metrics.get("unit") if isinstance(metrics, dict) else None) or "patches"
         lines += [
-            f"Evaluated on {ev.get('numImages', '?')} images of {ev.get('numPatients', '?')} patients"
-            + (f"; settings {json.dumps(settings)}" if settings else "") + ".",
+            f"Table 1 of the paper, on {ev.get('numImages', '?')} {unit} of {ev.get('numPatients', '?')} patients"
+            + (f"; settings {json.dumps(settings)}" if settings else "") + "."
+            + (f" Intervals: 95 % bootstrap over patients ({boot.get('resamples')} resamples, seed {boot.get('seed')})."
+               if isinstance(boot, dict) else ""),
             "",
-            "| metric | value |",
-            "| --- | --- |",
-            f"| score threshold | {_fmt(op.get('scoreThreshold'))} |",
-            f"| sensitivity | {_fmt(op.get('sensitivity'))} |",
-            f"| false positives per image | {_fmt(op.get('fppi'))} |",
-            f"| precision | {_fmt(op.get('precision'))} |",
-            f"| TP / FP / FN | {op.get('tp')} / {op.get('fp')} / {op.get('fn')} |",
-            f"| mAP | {_fmt(overall.get('mAP'))} |",
-            f"| FROC CPM | {_fmt((overall.get('froc') or {}).get('cpm'))} |",
+            "| metric | value | 95 % interval |",
+            "| --- | --- | --- |",
+            f"| sensitivity | {_fmt(op.get('sensitivity'))} | {_ci(boot, 'sensitivity')} |",
+            f"| false positives per image | {_fmt(op.get('fppi'))} | {_ci(boot, 'fppi')} |",
+            f"| precision | {_fmt(op.get('precision'))} | {_ci(boot, 'precision')} |",
+            f"| AP (mAP over labels) | {_fmt(overall.get('mAP'))} | {_ci(boot, 'ap101')} |",
+            f"| FROC CPM | {_fmt(froc.get('cpm'))} | {_ci(boot, 'cpm')} |",
+            f"| TP / FP / FN | {op.get('tp')} / {op.get('fp')} / {op.get('fn')} | |",
+            f"| score threshold | {_fmt(op.get('scoreThreshold'))} | |",
         ]
-        if metrics.get("bootstrap"):
-            lines += ["", "Bootstrap:", "", "```json", json.dumps(metrics["bootstrap"], indent=2)[:4000], "```"]
+        rates, sens = froc.get("rates"), froc.get("sensitivityAtRates")
+        if isinstance(rates, list) and isinstance(sens, list) and rates:
+            lines += ["", "FROC: sensitivity at " + ", ".join(
+                f"{_fmt(r, 3)} FPPI = {_fmt(v, 3)}" for r, v in zip(rates, sens)) + "."]
     else:
         pairs = _flat_numbers(metrics)
         lines += ["| metric | value |", "| --- | --- |"] + [f"| {k} | {_fmt(v)} |" for k, v in pairs]
@@ -83,7 +112,27 @@ def metrics_section(metrics: Optional[Dict], run_dir_hint: str = "DIR") -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_card(log: Dict, manifest: Dict, model_sha256: Optional[str], metrics: Optional[Dict], run_dir_hint: str = "DIR") -> str:
+def provenance_section(data: Optional[Dict]) -> list:
+    """What `training/demo-models.sh` records in DATA_FILE: the synthetic cohorts and the command."""
+    if not isinstance(data, dict):
+        return []
+    out = ["## Provenance", ""]
+    tc, te = data.get("trainingCohort") or {}, data.get("testCohort") or {}
+    if tc:
+        out.append(f"- Training cohort: synthetic (`dvt phantom`), seed {tc.get('seed')}, {tc.get('patients')} patients × "
+                   f"{tc.get('slicesPerPatient')} slices; patches around every thrombus slice and the veins of every "
+                   f"{tc.get('veinEvery')}th slice.")
+    if te:
+        out.append(f"- Test cohort: synthetic, seed {te.get('seed')}, {te.get('patients')} patients × {te.get('slicesPerPatient')} "
+                   f"slices, not seen in training; ground truth: its known thrombi (reader `{te.get('reader')}`); the model "
+                   "runs on whole slices in the workstation's engine and is scored on the paper's patches.")
+    if data.get("command"):
+        out.append(f"- Reproduce: `{data['command']}` from the repository root.")
+    return out + [""]
+
+
+def render_card(log: Dict, manifest: Dict, model_sha256: Optional[str], metrics: Optional[Dict], run_dir_hint: str = "DIR",
+                data: Optional[Dict] = None) -> str:
     s, d, h = log["settings"], log["data"], log["hardware"]
     best = log.get("best") or {}
     epochs = log.get("epochs") or []
@@ -140,7 +189,8 @@ def render_card(log: Dict, manifest: Dict, model_sha256: Optional[str], metrics:
         f"{h['platform']}; torch {log['versions']['torch']}.",
         f"- Determinism: {log.get('determinism', '')}",
         "",
-        metrics_section(metrics, run_dir_hint),
+        *provenance_section(data),
+        metrics_section(metrics, run_dir_hint, manifest.get("name")),
         "## Limitations",
         "",
         "- Patch-level model: the workstation runs it on 128-px tiles of whole slices, which include regions "
@@ -166,11 +216,15 @@ def write_card(run_dir: str, metrics_path: Optional[str] = None) -> str:
     if os.path.isfile(os.path.join(run_dir, METRICS_FILE)):
         with open(os.path.join(run_dir, METRICS_FILE), encoding="utf-8") as f:
             metrics = json.load(f)
+    data = None
+    if os.path.isfile(os.path.join(run_dir, DATA_FILE)):
+        with open(os.path.join(run_dir, DATA_FILE), encoding="utf-8") as f:
+            data = json.load(f)
     onnx_path = os.path.join(run_dir, "model.onnx")
     sha = rx.file_sha256(onnx_path) if os.path.isfile(onnx_path) else None
     path = os.path.join(run_dir, CARD_FILE)
     with open(path, "w", encoding="utf-8") as f:
-        f.write(render_card(log, manifest, sha, metrics, run_dir))
+        f.write(render_card(log, manifest, sha, metrics, run_dir, data))
     return path
 
 

@@ -65,20 +65,36 @@ def test_the_card_gets_metrics_later(fold_run, tmp_path):
     with open(os.path.join(out, "card.md")) as f:
         text = f.read()
     assert "Not evaluated yet" in text and "| test | [1] | 2 |" in text
-    report = {"evaluation": {"numImages": 12, "numPatients": 2, "settings": {"iouThreshold": 0.1},
-                             "overall": {"operatingPoint": {"scoreThreshold": 0.1, "tp": 5, "fp": 2, "fn": 1,
-                                                            "sensitivity": 0.8333, "fppi": 0.1667, "precision": 0.714},
-                                         "mAP": 0.75, "froc": {"cpm": 0.7}}}}
+    evaluation = {"numImages": 12, "numPatients": 2, "settings": {"iouThreshold": 0.1},
+                  "overall": {"operatingPoint": {"scoreThreshold": 0.1, "tp": 5, "fp": 2, "fn": 1,
+                                                 "sensitivity": 0.8333, "fppi": 0.1667, "precision": 0.714},
+                              "mAP": 0.75, "froc": {"cpm": 0.7, "rates": [0.125, 0.25], "sensitivityAtRates": [0.5, None]}}}
+    other = json.loads(json.dumps(evaluation))
+    other["overall"]["operatingPoint"]["sensitivity"] = 0.1
+    # `dvt eval --json` on a workspace: one entry per model (its runs pooled); the card takes its own.
+    name = json.load(open(os.path.join(out, "model.json")))["name"]
+    report = {"reader": "reference", "unit": "patches", "runs": [], "notPooled": [], "models": [
+        {"model": "another-model", "runIds": [1], "evaluation": other},
+        {"model": name, "runIds": [2, 3], "evaluation": evaluation,
+         "bootstrap": {"resamples": 100, "seed": 1, "sensitivity": {"low": 0.5, "high": 1.0},
+                       "fppi": {"low": 0.0, "high": 0.5}, "precision": None, "ap101": None, "cpm": None}}]}
     path = tmp_path / "report.json"
     path.write_text(json.dumps(report))
+    with open(os.path.join(out, "data.json"), "w") as f:
+        json.dump({"command": "bash training/demo-models.sh resnet50-3slice",
+                   "trainingCohort": {"seed": 7, "patients": 60, "slicesPerPatient": 60, "veinEvery": 4},
+                   "testCohort": {"seed": 8, "patients": 20, "slicesPerPatient": 60, "reader": "reference"}}, f)
     card.main(["--run", out, "--metrics", str(path)])
     with open(os.path.join(out, "card.md")) as f:
         text = f.read()
-    assert "| sensitivity | 0.8333 |" in text and "| mAP | 0.75 |" in text and "Not evaluated yet" not in text
+    assert "| sensitivity | 0.8333 | 0.5 – 1 |" in text and "| AP (mAP over labels) | 0.75 | — |" in text
+    assert "Not evaluated yet" not in text and "0.125 FPPI = 0.5, 0.25 FPPI = —" in text
+    assert "on 12 patches of 2 patients" in text and "100 resamples" in text
+    assert "seed 7, 60 patients" in text and "`bash training/demo-models.sh resnet50-3slice`" in text
     assert os.path.isfile(os.path.join(out, "metrics.json"))
     card.write_card(out)  # re-rendering keeps the metrics
     with open(os.path.join(out, "card.md")) as f:
-        assert "| FROC CPM | 0.7 |" in f.read()
+        assert "| FROC CPM | 0.7 | — |" in f.read()
 
 
 def test_same_seed_same_weights_and_train_all(npy_set, fold_run, tmp_path):

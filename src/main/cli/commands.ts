@@ -11,12 +11,13 @@ import {
   MAX_SLICES_PER_PATIENT,
   MIN_SLICES_PER_PATIENT,
 } from '../phantom/cohort';
+import { copyReferenceToReader, REFERENCE_READER_NAME } from '../reference/referenceReader';
 import { createHandlers } from '../services/handlers';
 import { ensureDemoWorkspace } from '../workspace/demo';
 import { ensureDemoModels } from '../workspace/demoModels';
 import { openWorkspace } from '../workspace/workspace';
 import { optionalInt, OutputWithExitCode, parseCommand, requireString, UsageError } from './args';
-import { type Command, inExistingWorkspace, withWorkspace } from './workspaceCommand';
+import { type Command, commaList, inExistingWorkspace, withWorkspace } from './workspaceCommand';
 import { evaluationCommands } from './evaluationCommands';
 import { exchangeCommands } from './exchangeCommands';
 import { inferenceCommands } from './inferenceCommands';
@@ -139,6 +140,27 @@ export const commands: Record<string, Command> = {
             other: runs.filter((r) => r.status !== 'done').length,
           },
         };
+      });
+    },
+  },
+  'reference-reader': {
+    usage: 'dvt reference-reader --workspace DIR [--reader NAME] [--labels L[,L…]] [--json]',
+    summary:
+      "copy a synthetic cohort's reference boxes (thrombi by default) to a reader, the ground truth runs are evaluated against",
+    run: async (argv) => {
+      const cmd = parseCommand(argv, {
+        workspace: { type: 'string' },
+        reader: { type: 'string' },
+        labels: { type: 'string' },
+      });
+      const dir = requireString(cmd, 'workspace');
+      if (cmd.positionals.length > 0) throw new UsageError(`unexpected argument ${cmd.positionals[0]}`);
+      const reader = typeof cmd.values['reader'] === 'string' ? cmd.values['reader'] : REFERENCE_READER_NAME;
+      const kinds = typeof cmd.values['labels'] === 'string' ? commaList(cmd.values['labels']) : ['DVT'];
+      return inExistingWorkspace(dir, (ws) => {
+        if (!ws.isSynthetic())
+          throw new Error(`${ws.dir} holds no synthetic cohort: there is no reference truth to copy`);
+        return Promise.resolve(copyReferenceToReader(ws, reader, kinds));
       });
     },
   },

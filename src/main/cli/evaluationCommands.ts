@@ -217,6 +217,7 @@ export const evaluationCommands: Record<string, Command> = {
         }
         return {
           reader: dataset.reader,
+          unit: cmd.values['unit'] ?? 'slices',
           settings,
           ...(folds ? { folds } : {}),
           ...datasetReport(dataset, options),

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { importPaths } from '../import/importPaths';
 import { generateCohort } from '../phantom';
+import { copyReferenceToReader } from '../reference/referenceReader';
 import type { Workspace } from './workspace';
 
 export const DEMO_PATIENTS = 10;
@@ -48,6 +49,8 @@ export async function ensureDemoWorkspace(ws: Workspace, options: DemoOptions = 
   }
   if (report.groundTruth.length !== 1) throw new Error('the demo cohort came without its ground truth');
   ws.db.transaction(() => {
+    // The known thrombi as the reader "reference", so the evaluation views have a ground truth.
+    copyReferenceToReader(ws);
     ws.catalog.setMeta('demo', 'true');
     ws.catalog.setMeta('synthetic', 'true');
     ws.catalog.setMeta('ground-truth-file', cohort.groundTruthPath);
