@@ -257,6 +257,11 @@ describe('writePatchSet (PNG, both input forms)', () => {
     ]);
     expect(manifest.patches.length).toBe(result.patches);
     expect(new Set(manifest.patches.map((p) => p.seriesInstanceUid))).toEqual(new Set(real.keys()));
+    // Each entry carries its slice's size, so training can clip boxes mapped back to DICOM pixels.
+    for (const p of manifest.patches) {
+      const { row } = real.get(p.seriesInstanceUid)!;
+      expect(p.image).toEqual({ cols: row.cols, rows: row.rows });
+    }
     expect(manifest.patches.some((p) => p.centredOn.label === 'DVT')).toBe(true);
     expect(manifest.patches.some((p) => p.centredOn.label === 'vein')).toBe(true);
     // Mimics (lymph nodes, mixing artefacts) neither place patches nor appear as targets.

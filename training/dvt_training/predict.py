@@ -4,8 +4,8 @@
 Per patch: torchvision's own detections (RetinaNet.forward in eval: score > 0.05, per-level top 1000,
 class-wise NMS 0.5, best 300), the model's postprocess. Boxes go from patch pixels to DICOM pixels with
 the patch's origin and scale, dicom = (patch + origin) / scale (as the engine maps tiles,
-src/shared/preprocessing/boxMapping.ts), clipped at 0 (the patch set does not carry the image size, so
-the far edges are not clipped here). Overlapping patches of one slice are merged as the engine merges
+src/shared/preprocessing/boxMapping.ts), clipped to the slice (its size is in each entry's `image`; in
+sets exported before that field existed only at 0). Overlapping patches of one slice are merged as the engine merges
 tiles: class-wise NMS at IoU 0.5 over the slice's float32 DICOM-pixel boxes, best score first.
 """
 
@@ -45,13 +45,17 @@ def predict_patches(model: RetinaNet, data: PatchTensors, batch: int, device: to
 
 
 def patch_boxes_to_dicom(entry: Dict, boxes: np.ndarray) -> np.ndarray:
-    """[K, 4] patch pixels → DICOM pixels (float64), clipped at 0."""
+    """[K, 4] patch pixels → DICOM pixels (float64), clipped to the image: at 0, and at the slice's
+    columns and rows where the entry records them (`image`; sets exported before it was added lack it)."""
     o, s = entry["origin"], entry["scale"]
     b = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     shift = np.array([o["x"], o["y"], o["x"], o["y"]], dtype=np.float64)
     scale = np.array([s["x"], s["y"], s["x"], s["y"]], dtype=np.float64)
-    d = (b + shift) / scale
-    return np.maximum(d, 0.0)
+    d = np.maximum((b + shift) / scale, 0.0)
+    image = entry.get("image")
+    if image:
+        d = np.minimum(d, np.array([image["cols"], image["rows"], image["cols"], image["rows"]], dtype=np.float64))
+    return d
 
 
 def merge_slice(boxes: np.ndarray, scores: np.ndarray, labels: np.ndarray, iou: float = MERGE_IOU) -> np.ndarray:

@@ -15,6 +15,13 @@ def test_patch_to_dicom_by_hand():
     assert d.tolist() == [[8.0, 2.5, 20.0, 10.0], [0.0, 0.0, 12.0, 2.0]]  # second box clipped at 0
 
 
+def test_patch_to_dicom_clips_at_the_image_size_when_the_entry_has_it():
+    entry = {"origin": {"x": 100, "y": 50}, "scale": {"x": 2.0, "y": 2.0}, "image": {"cols": 110, "rows": 60}}
+    d = patch_boxes_to_dicom(entry, np.array([[100.0, 50.0, 130.0, 80.0], [130.0, 80.0, 140.0, 90.0]]))
+    # (100 + 100) / 2 = 100 → kept; (130 + 100) / 2 = 115 → clipped to 110 columns, 65 → 60 rows.
+    np.testing.assert_allclose(d, [[100, 50, 110, 60], [110, 60, 110, 60]])
+
+
 def test_merge_is_classwise_nms():
     boxes = np.array([[0, 0, 10, 10], [1, 1, 11, 11], [0, 0, 10, 10], [50, 50, 60, 60]], dtype=np.float32)
     scores = np.array([0.6, 0.9, 0.7, 0.3], dtype=np.float32)

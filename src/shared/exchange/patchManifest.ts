@@ -37,6 +37,8 @@ export const PatchEntry = z.object({
   centredOn: z.object({ label: z.string(), box: Box4 }),
   origin: z.object({ x: z.number().int(), y: z.number().int() }),
   scale: z.object({ x: z.number().positive(), y: z.number().positive() }),
+  /** The slice's size in DICOM pixels, so boxes mapped back can be clipped to it (absent in older sets). */
+  image: z.object({ cols: z.number().int().positive(), rows: z.number().int().positive() }).optional(),
   /** Paths relative to the manifest, per exported input form. */
   files: z.object({ '1slice': z.string().optional(), '3slice': z.string().optional() }),
   /** The detection targets in the patch (labels of `classes`), in patch pixels, clipped to the patch. */

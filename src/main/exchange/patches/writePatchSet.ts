@@ -294,6 +294,7 @@ export async function writePatchSet(o: PatchSetOptions): Promise<PatchSetResult>
           centredOn: patch.centredOn,
           origin: patch.origin,
           scale: { x: grid.scaleX, y: grid.scaleY },
+          image: { cols: series.cols, rows: series.rows },
           files: entryFiles,
           boxes: patch.boxes,
         });
