@@ -107,13 +107,15 @@ export function createCatalogStore(db: Db) {
     }>(`UPDATE series SET slice_spacing = @slice_spacing, ordered_by = @ordered_by, warnings = @warnings,
           hu_min = @hu_min, hu_max = @hu_max WHERE series_uid = @series_uid`),
     deleteSeries: db.prepare<[string]>('DELETE FROM series WHERE series_uid = ?'),
-    // Readers' work that refers to catalog rows (see migration 003): such rows are never dropped.
+    // Readers' work that refers to catalog rows (see migrations 003 and 007): such rows are never dropped.
     boxesOnInstance: db.prepare<[string], { n: number }>(
       'SELECT count(*) AS n FROM annotation_boxes WHERE sop_uid = ?',
     ),
-    workOnSeries: db.prepare<[string, string], { n: number }>(
+    workOnSeries: db.prepare<[string, string, string, string], { n: number }>(
       `SELECT (SELECT count(*) FROM annotation_boxes WHERE series_uid = ?)
-            + (SELECT count(*) FROM case_states WHERE series_uid = ?) AS n`,
+            + (SELECT count(*) FROM case_states WHERE series_uid = ?)
+            + (SELECT count(*) FROM suggestion_decisions WHERE series_uid = ?)
+            + (SELECT count(*) FROM reading_events WHERE series_uid = ?) AS n`,
     ),
     deleteEmptyStudies: db.prepare(
       'DELETE FROM studies WHERE study_uid NOT IN (SELECT DISTINCT study_uid FROM series)',
@@ -180,7 +182,8 @@ export function createCatalogStore(db: Db) {
     boxesOnInstance: (sopUid: string) => s.boxesOnInstance.get(sopUid)?.n ?? 0,
     pruneSeries(seriesUid: string): void {
       const empty = (s.countSlices.get(seriesUid)?.n ?? 0) === 0;
-      if (empty && (s.workOnSeries.get(seriesUid, seriesUid)?.n ?? 0) === 0) s.deleteSeries.run(seriesUid);
+      const work = () => s.workOnSeries.get(seriesUid, seriesUid, seriesUid, seriesUid)?.n ?? 0;
+      if (empty && work() === 0) s.deleteSeries.run(seriesUid);
       s.deleteEmptyStudies.run();
       s.deleteEmptyPatients.run();
     },

@@ -21,6 +21,7 @@ import { type Command, commaList, inExistingWorkspace, withWorkspace } from './w
 import { evaluationCommands } from './evaluationCommands';
 import { exchangeCommands } from './exchangeCommands';
 import { inferenceCommands } from './inferenceCommands';
+import { readingCommands } from './readingCommands';
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -200,6 +201,7 @@ export const commands: Record<string, Command> = {
   ...inferenceCommands,
   ...evaluationCommands,
   ...exchangeCommands,
+  ...readingCommands,
 };
 
 export function usage(): string {

@@ -5,8 +5,8 @@ import { annotationHandlers } from '../annotation/handlers';
 import { evaluationHandlers } from '../evaluation/handlers';
 import { exchangeHandlers } from '../exchange/handlers';
 import { inferenceHandlers } from '../inference/handlers';
+import { importWithAutoRun, readingHandlers, setCaseStateWithClock } from '../reading/handlers';
 import { summarizeSeries } from '../catalog/seriesSummary';
-import { importPaths } from '../import/importPaths';
 import { seriesReference } from '../reference/referenceStore';
 import { InvalidInputError, NotFoundError } from './errors';
 import type { Workspace } from '../workspace/workspace';
@@ -27,7 +27,7 @@ export function createHandlers(ws: Workspace): Handlers {
         counts: ws.catalog.counts(),
       }),
     'catalog:tree': () => Promise.resolve(catalogTree(ws)),
-    'catalog:import': ({ paths }) => ws.exclusive(() => importPaths(ws.catalog, paths)),
+    'catalog:import': ({ paths }) => importWithAutoRun(ws, paths),
     'series:detail': ({ seriesUid }) => Promise.resolve(ws.series.detail(seriesUid, ws.isSynthetic())),
     'series:slice': ({ seriesUid, index }) => ws.series.slice(seriesUid, index),
     'series:reference': ({ seriesUid }) => {
@@ -35,9 +35,12 @@ export function createHandlers(ws: Workspace): Handlers {
       return Promise.resolve(seriesReference(ws.db, seriesUid));
     },
     ...annotationHandlers(ws),
+    // Marking a case done also stops its reading clock (reading/handlers.ts).
+    'cases:set': (update) => setCaseStateWithClock(ws, update),
     ...inferenceHandlers(ws),
     ...evaluationHandlers(ws),
     ...exchangeHandlers(ws),
+    ...readingHandlers(ws),
   };
 }
 

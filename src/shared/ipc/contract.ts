@@ -17,6 +17,17 @@ import { ExportJobId, JobId, ModelId, RunId, SeriesUid } from '../ids';
 import { ExportJob, ImportReportSchema } from '../exchange/exchangeSchemas';
 import { ExportFormat, ExportRequest } from '../exchange/exportRequest';
 import { Job, ModelSummary, Prediction, RunParams, RunSummary } from '../inference/schemas';
+import {
+  AutoRun,
+  BoxProvenance,
+  DecisionId,
+  ReaderComparison,
+  ReadingTime,
+  Suggestion,
+  SuggestionDecision,
+  Worklist,
+  readingInputs as reading,
+} from '../reading/schemas';
 
 /** A POSIX (/…) or Windows (C:\…, \\server\…) absolute path. */
 const AbsolutePath = z
@@ -174,6 +185,35 @@ export const contract = {
       .strict(),
     output: ImportReportSchema,
   },
+  /** Studies ordered by the model's suspicion, with the run state and the reader's status. */
+  'worklist:get': { input: reading.worklist, output: Worklist },
+  /** The model new imports are run with automatically (null: none). */
+  'worklist:autorun-get': { input: z.object({}).strict(), output: AutoRun },
+  'worklist:autorun-set': { input: reading.autoRunSet, output: AutoRun },
+  /** A finished run's predictions at or above the threshold, by score, with this reader's decisions. */
+  'suggestions:list': { input: reading.suggestions, output: z.array(Suggestion) },
+  /** Accept (as suggested or adjusted): the reader gets a box that keeps the suggestion's provenance. */
+  'suggestions:accept': {
+    input: reading.accept,
+    output: z.object({ decision: SuggestionDecision, box: AnnotationBox }),
+  },
+  'suggestions:reject': { input: reading.reject, output: z.object({ decision: SuggestionDecision }) },
+  /** Takes a decision back (an accepted suggestion's box is deleted with it). */
+  'suggestions:undo': {
+    input: reading.undo,
+    output: z.object({ undone: DecisionId, deletedBoxId: BoxId.nullable() }),
+  },
+  /** Where the series' accepted boxes came from (model, run, score, adjusted or not). */
+  'suggestions:provenance': { input: reading.provenance, output: z.array(BoxProvenance) },
+  /**
+   * The viewer's reading clock: a case opened, closed, or still open. A heartbeat or close of a case that
+   * is not open for the reader (never opened, closed, or marked done since) is not stored: `recorded: false`.
+   */
+  'reading:event': { input: reading.event, output: z.object({ recorded: z.boolean() }) },
+  /** Reading time per case and reader (one reader's, or everyone's). */
+  'reading:times': { input: reading.times, output: z.array(ReadingTime) },
+  /** Every other reader's operating point against the reference reader, with and without suggestions. */
+  'evaluation:readers': { input: reading.readers, output: ReaderComparison },
 } as const;
 
 export type Contract = typeof contract;

@@ -4,6 +4,7 @@ import { annotations003 } from './003-annotations';
 import { modelsRuns004 } from './004-models-runs';
 import { folds005 } from './005-folds';
 import { pseudonyms006 } from './006-pseudonyms';
+import { reading007 } from './007-reading';
 
 /** Migration N (1-based) brings `user_version` from N-1 to N. Append only; never edit a shipped one. */
 export const migrations: readonly { name: string; sql: string }[] = [
@@ -13,4 +14,5 @@ export const migrations: readonly { name: string; sql: string }[] = [
   modelsRuns004,
   folds005,
   pseudonyms006,
+  reading007,
 ];
