@@ -33,6 +33,8 @@ const SET = '--patients 5 --k 5 --per-patient 4';
 const TINY =
   '--backbone resnet50 --fold 0 --epochs 1 --max-steps 3 --width 8 --fpn-channels 16 --threads 2 --expected 2';
 
+const SMALL_ANCHORS = [8, 16, 32, 64, 128];
+
 function python(args: string[]): void {
   const r = spawnSync(PYTHON, args, {
     cwd: TRAINING,
@@ -68,6 +70,9 @@ describe('training pipeline → engine', { timeout: 90_000 }, () => {
         '--input',
         form,
         ...TINY.split(' '),
+        // The 1-slice model also takes smaller anchors (as the demo models do), so the engine's anchor
+        // generation from the manifest is checked against torchvision's for both.
+        ...(form === '1slice' ? ['--anchor-sizes', SMALL_ANCHORS.join(',')] : []),
       ]);
     }
   }, 120_000);
@@ -92,6 +97,7 @@ describe('training pipeline → engine', { timeout: 90_000 }, () => {
       expect(manifest.name).toBe(`retinanet-resnet50-w8-fpn16-${form}-fold0`);
       expect(manifest.input.channels).toEqual(form === '3slice' ? ['z-1', 'z', 'z+1'] : ['z', 'z', 'z']);
       expect(manifest.input.slices).toBe(form === '3slice' ? 3 : 1);
+      expect(manifest.anchors?.sizes).toEqual(form === '1slice' ? SMALL_ANCHORS : [32, 64, 128, 256, 512]);
       expect(checkGraph(manifest, graph).fixedBatch).toBeNull();
     });
 

@@ -158,6 +158,9 @@ def render_card(log: Dict, manifest: Dict, model_sha256: Optional[str], metrics:
         f"- Input: {inp['size']}×{inp['size']} patches at {inp['pixelSpacingMm']} mm, window level {inp['window']['level']:g} / "
         f"width {inp['window']['width']:g}, {s['input']} (channels {', '.join(inp['channels'])}), "
         f"value = (grey/255 − mean)/std with mean {inp['mean']} and std {inp['std']}.",
+        f"- Anchors: base sizes {s.get('anchorSizes', [32, 64, 128, 256, 512])} px on P3…P7 (× 2^(k/3), ratios 0.5/1/2"
+        + ("; torchvision's default)." if s.get('anchorSizes', [32, 64, 128, 256, 512]) == [32, 64, 128, 256, 512]
+           else "; torchvision's default is 32…512, made smaller for small targets)."),
         f"- Output: `torchvision-raw` (class logits and box regression over {s['anchors']} anchors), "
         f"classes {manifest['classNames']}; "
         f"default score threshold {manifest['defaultScoreThreshold']}.",

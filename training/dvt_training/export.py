@@ -30,14 +30,16 @@ WEIGHTS_TRAINED = "trained by dvt-training (see training-log.json / card.md next
 def build_manifest(
     name: str, backbone_label: str, description: str, form: str, classes, size: int, pixel_spacing_mm: float,
     window: Dict[str, float], mean=rx.IMAGENET_MEAN, std=rx.IMAGENET_STD, provenance: Optional[Dict] = None,
+    anchor_sizes=tuple(rx.PYRAMID_SIZES),
 ) -> Dict:
-    """training/reference's `make_manifest` (torchvision anchors and box coding, default postprocess,
-    default score threshold 0.1) with the patch set's classes, size, spacing and window."""
+    """training/reference's `make_manifest` (torchvision anchors with the given base sizes, torchvision box
+    coding, default postprocess, default score threshold 0.1) with the patch set's classes, size, spacing
+    and window."""
     m = rx.make_manifest(
         name, backbone_label, description, INPUT_NAME, "NCHW", 3 if form == "3slice" else 1, CHANNELS[form],
         1.0, mean, std,
         {"kind": "torchvision-raw", "classLogits": OUTPUT_NAMES[0], "boxRegression": OUTPUT_NAMES[1]},
-        rx.TV_ANCHORS, rx.TV_BOX_CODING,
+        {**rx.TV_ANCHORS, "sizes": [int(x) for x in anchor_sizes]}, rx.TV_BOX_CODING,
         {"generator": GENERATOR, "weights": WEIGHTS_TRAINED, **(provenance or {})},
     )
     m["classNames"] = list(classes)

@@ -16,6 +16,7 @@ from typing import List, Sequence
 import torch
 import torch.nn as nn
 from torchvision.models.detection import RetinaNet
+from torchvision.models.detection.anchor_utils import AnchorGenerator
 from torchvision.models.detection.backbone_utils import BackboneWithFPN
 from torchvision.models.resnet import Bottleneck, ResNet
 from torchvision.ops.feature_pyramid_network import LastLevelP6P7
@@ -76,15 +77,28 @@ def build_backbone(backbone: str, width: int = FULL_WIDTH, fpn_channels: int = 2
     )
 
 
+def anchor_generator(sizes: Sequence[int] = tuple(rx.PYRAMID_SIZES)) -> AnchorGenerator:
+    """torchvision's RetinaNet anchors (`_default_anchorgen`: 3 scales 2^(k/3) truncated to integers, ratios
+    0.5/1/2 per level) with the base size of each pyramid level P3…P7 given; torchvision's are 32…512."""
+    if len(sizes) != len(rx.PYRAMID_STRIDES) or any(int(s) <= 0 for s in sizes):
+        raise ValueError(f"anchor sizes need {len(rx.PYRAMID_STRIDES)} positive integers (P3…P7), not {list(sizes)}")
+    return AnchorGenerator(
+        tuple((int(x), int(x * 2 ** (1.0 / 3)), int(x * 2 ** (2.0 / 3))) for x in sizes),
+        tuple([tuple(rx.ANCHOR_RATIOS)] * len(sizes)),
+    )
+
+
 def build_retinanet(
     backbone: str, num_classes: int, width: int = FULL_WIDTH, fpn_channels: int = 256, size: int = rx.PATCH_SIZE,
     mean: Sequence[float] = rx.IMAGENET_MEAN, std: Sequence[float] = rx.IMAGENET_STD, seed: int = 0,
+    anchor_sizes: Sequence[int] = tuple(rx.PYRAMID_SIZES),
 ) -> RetinaNet:
     """min_size = max_size = patch size, so RetinaNet's transform only normalises (mean/std on 0…1)."""
     torch.manual_seed(seed)
     pp = rx.DEFAULT_POSTPROCESS
     return RetinaNet(
         build_backbone(backbone, width, fpn_channels), num_classes, min_size=size, max_size=size,
+        anchor_generator=anchor_generator(anchor_sizes),
         image_mean=list(mean), image_std=list(std),
         score_thresh=pp["scoreThreshold"], nms_thresh=pp["nmsIouThreshold"],
         detections_per_img=pp["detectionsPerImage"], topk_candidates=pp["topKCandidates"],

@@ -150,7 +150,8 @@ def train_run(ps: PatchSet, args, split: Split, out_dir: str, fold: Optional[int
         + (f", test {len(test)}" if test is not None else ""))
 
     name = args.name or model_name(args.backbone, form, args.width, args.fpn_channels, fold)
-    model = build_retinanet(args.backbone, len(ps.classes), args.width, args.fpn_channels, ps.size, seed=args.seed).to(device)
+    model = build_retinanet(args.backbone, len(ps.classes), args.width, args.fpn_channels, ps.size, seed=args.seed,
+                            anchor_sizes=args.anchor_sizes).to(device)
     params = count_params(model)
     log(f"{name}: {params:,} parameters on {device}")
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
@@ -159,7 +160,7 @@ def train_run(ps: PatchSet, args, split: Split, out_dir: str, fold: Optional[int
 
     settings = {
         "backbone": args.backbone, "input": form, "width": args.width, "fpnChannels": args.fpn_channels,
-        "parameters": params, "anchors": sum(rx.level_anchor_counts(ps.size)),
+        "parameters": params, "anchors": sum(rx.level_anchor_counts(ps.size)), "anchorSizes": list(args.anchor_sizes),
         "epochs": args.epochs, "batch": args.batch, "lr": args.lr,
         "optimizer": "Adam (β1 0.9, β2 0.999, ε 1e-8, no weight decay)",
         "scheduler": f"learning rate × {PLATEAU_FACTOR} when the validation loss has not improved for {PLATEAU_PATIENCE} epochs "
@@ -238,7 +239,7 @@ def train_run(ps: PatchSet, args, split: Split, out_dir: str, fold: Optional[int
     manifest = build_manifest(
         name, backbone_label(args.backbone, args.width, args.fpn_channels), description, form, ps.classes, ps.size,
         ps.manifest["patch"]["pixelSpacingMm"], ps.window,
-        mean=model.transform.image_mean, std=model.transform.image_std,
+        mean=model.transform.image_mean, std=model.transform.image_std, anchor_sizes=args.anchor_sizes,
         provenance={"fold": "none" if fold is None else str(fold), "split": split.describe(), "seed": str(args.seed),
                     "patchSet": m["exportedAt"] + " " + m["generator"], "epochs": str(len(doc["epochs"])),
                     "bestEpoch": str(doc["best"]["epoch"]), "valLoss": f"{best_loss:.6g}"},
@@ -273,6 +274,16 @@ def train_run(ps: PatchSet, args, split: Split, out_dir: str, fold: Optional[int
     return doc
 
 
+def _anchor_sizes(text: str) -> tuple:
+    try:
+        sizes = tuple(int(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"anchor sizes are comma-separated integers, not {text!r}")
+    if len(sizes) != len(rx.PYRAMID_STRIDES) or min(sizes) <= 0:
+        raise argparse.ArgumentTypeError(f"give {len(rx.PYRAMID_STRIDES)} positive sizes (P3…P7), not {text!r}")
+    return sizes
+
+
 def parse_args(argv: Optional[List[str]] = None):
     ap = argparse.ArgumentParser(prog="python -m dvt_training.train", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -293,6 +304,8 @@ def parse_args(argv: Optional[List[str]] = None):
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
+    ap.add_argument("--anchor-sizes", type=_anchor_sizes, default=tuple(rx.PYRAMID_SIZES),
+                    help="base anchor size of P3…P7 in pixels (default torchvision's 32,64,128,256,512)")
     ap.add_argument("--max-steps", type=int, default=0, help="stop after N optimizer steps (0: no limit)")
     ap.add_argument("--max-shift", type=int, default=0, help="random translation augmentation, pixels (default 0)")
     ap.add_argument("--no-flip", action="store_true", help="no horizontal-flip augmentation")

@@ -101,3 +101,23 @@ def test_names():
     assert model_name("resnet152", "1slice", 16, 64, 2) == "retinanet-resnet152-w16-fpn64-1slice-fold2"
     assert backbone_label("resnet50", 16, 256) == "ResNet50-FPN (width 16)"
     assert isinstance(Bottleneck.expansion, int)
+
+
+def test_anchor_sizes_set_the_anchors_and_the_default_is_torchvisions():
+    from torchvision.models.detection.anchor_utils import AnchorGenerator
+    default = build_retinanet("resnet50", 1, width=8, fpn_channels=16).anchor_generator
+    assert default.sizes == AnchorGenerator(tuple((x, int(x * 2 ** (1 / 3)), int(x * 2 ** (2 / 3))) for x in [32, 64, 128, 256, 512]),
+                                            ((0.5, 1.0, 2.0),) * 5).sizes
+    small = build_retinanet("resnet50", 1, width=8, fpn_channels=16, anchor_sizes=(8, 16, 32, 64, 128)).anchor_generator
+    assert small.sizes[0] == (8, 10, 12) and small.sizes[4] == (128, 161, 203)
+    with pytest.raises(ValueError, match="5 positive integers"):
+        build_retinanet("resnet50", 1, width=8, fpn_channels=16, anchor_sizes=(8, 16))
+
+
+def test_anchor_sizes_option_is_checked():
+    from dvt_training import train
+    assert train.parse_args(["--patches", "p", "--backbone", "resnet50", "--input", "3slice", "--out", "o", "--fold", "0",
+                             "--anchor-sizes", "8,16,32,64,128"]).anchor_sizes == (8, 16, 32, 64, 128)
+    with pytest.raises(SystemExit):
+        train.parse_args(["--patches", "p", "--backbone", "resnet50", "--input", "3slice", "--out", "o", "--fold", "0",
+                          "--anchor-sizes", "8,16"])
