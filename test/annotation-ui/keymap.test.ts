@@ -31,9 +31,43 @@ describe('annotation keys', () => {
       expect(keyToAction(key(k))).not.toBeNull();
     }
   });
+  it('maps the suggestion keys: Tab / Shift+Tab, A, E, R, S', () => {
+    const sug = (action: string) => ({ kind: 'suggestion', action });
+    expect(annotationKeyToAction(key('Tab'))).toEqual(sug('next'));
+    expect(annotationKeyToAction(key('Tab', { shiftKey: true }))).toEqual(sug('previous'));
+    expect(annotationKeyToAction(key('Tab', { ctrlKey: true }))).toBeNull();
+    expect(annotationKeyToAction(key('a'))).toEqual(sug('accept'));
+    expect(annotationKeyToAction(key('E', { shiftKey: true }))).toEqual(sug('adjust'));
+    expect(annotationKeyToAction(key('r'))).toEqual(sug('reject'));
+    expect(annotationKeyToAction(key('s'))).toEqual(sug('toggle'));
+    // Ctrl+A and Ctrl+R stay the browser's.
+    expect(annotationKeyToAction(key('a', { ctrlKey: true }))).toBeNull();
+    expect(annotationKeyToAction(key('r', { ctrlKey: true }))).toBeNull();
+    for (const k of ['a', 'e', 'r', 's']) expect(keyToAction(key(k))).toBeNull();
+  });
   it('lists each annotation key in the help', () => {
     const keys = SHORTCUTS.flatMap((g) => g.items.map((i) => i.keys)).join(' ');
-    for (const k of ['B', 'V', 'Delete', 'Ctrl+Z', 'Ctrl+Y', 'C', 'I', 'L', 'H', ']', '?', 'T', 'G', '1 2 3'])
+    for (const k of [
+      'B',
+      'V',
+      'Delete',
+      'Ctrl+Z',
+      'Ctrl+Y',
+      'C',
+      'I',
+      'L',
+      'H',
+      ']',
+      '?',
+      'T',
+      'G',
+      '1 2 3',
+      'Tab / Shift+Tab',
+      'A',
+      'E',
+      'R',
+      'S',
+    ])
       expect(keys).toContain(k);
   });
 });

@@ -13,11 +13,18 @@ export type AnnotationAction =
   | { kind: 'next-label' }
   | { kind: 'toggle-others' }
   | { kind: 'case'; delta: 1 | -1 }
-  | { kind: 'help' };
+  | { kind: 'help' }
+  | { kind: 'suggestion'; action: SuggestionAction };
+
+/** What a key asks of the model's suggestions while a case is read with them (AI-assisted reading). */
+export type SuggestionAction = 'next' | 'previous' | 'accept' | 'adjust' | 'reject' | 'toggle';
 
 export function annotationKeyToAction(e: KeyLike & { shiftKey: boolean }): AnnotationAction | null {
   if (e.altKey) return null;
   const k = e.key.toLowerCase();
+  // Tab moves between suggestions; the caller leaves Tab to the browser when no suggestion is shown.
+  if (e.key === 'Tab' && !e.ctrlKey && !e.metaKey)
+    return { kind: 'suggestion', action: e.shiftKey ? 'previous' : 'next' };
   if (e.ctrlKey || e.metaKey) {
     if (k === 'z') return e.shiftKey ? { kind: 'redo' } : { kind: 'undo' };
     if (k === 'y') return { kind: 'redo' };
@@ -49,6 +56,14 @@ export function annotationKeyToAction(e: KeyLike & { shiftKey: boolean }): Annot
       return { kind: 'next-label' };
     case 'h':
       return { kind: 'toggle-others' };
+    case 'a':
+      return { kind: 'suggestion', action: 'accept' };
+    case 'e':
+      return { kind: 'suggestion', action: 'adjust' };
+    case 'r':
+      return { kind: 'suggestion', action: 'reject' };
+    case 's':
+      return { kind: 'suggestion', action: 'toggle' };
     default:
       return null;
   }
@@ -93,6 +108,17 @@ export const SHORTCUTS: readonly { group: string; items: readonly Shortcut[] }[]
       { keys: 'Ctrl+Z', what: 'undo' },
       { keys: 'Ctrl+Shift+Z, Ctrl+Y', what: 'redo' },
       { keys: 'H', what: "show / hide other readers' boxes" },
+    ],
+  },
+  {
+    group: 'AI suggestions (reading with a model)',
+    items: [
+      { keys: 'Tab / Shift+Tab', what: 'next / previous suggestion, centred on screen' },
+      { keys: 'A', what: 'accept it (or the adjusted box): it becomes your box' },
+      { keys: 'E', what: 'adjust it on the image (drag, handles), then A' },
+      { keys: 'R', what: 'reject it, with the reason chosen in the panel' },
+      { keys: 'S', what: 'show / hide suggestions (timed apart)' },
+      { keys: 'Ctrl+Z / Ctrl+Shift+Z', what: 'undo / redo an accept or a reject' },
     ],
   },
   {

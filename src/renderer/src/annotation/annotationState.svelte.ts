@@ -42,7 +42,15 @@ export type Tool = 'box' | 'select';
 type Gesture =
   | { kind: 'draw'; start: ImagePoint; scale: ScreenScale }
   | { kind: 'move'; id: BoxId; start: ImagePoint; from: DicomPixelBox }
-  | { kind: 'resize'; id: BoxId; handle: Handle; start: ImagePoint; from: DicomPixelBox };
+  | { kind: 'resize'; id: BoxId; handle: Handle; start: ImagePoint; from: DicomPixelBox }
+  /** The box being adjusted (not stored yet): moved (no handle) or resized. */
+  | { kind: 'adjust'; handle: Handle | null; start: ImagePoint; from: DicomPixelBox };
+
+/** A box edited on the image before it is stored (a suggestion adjusted before it is accepted). */
+export interface AdjustingBox {
+  sliceIndex: number;
+  box: DicomPixelBox;
+}
 
 const READER_KEY = 'dvt.readerId';
 
@@ -78,6 +86,11 @@ export class AnnotationState {
   cases = $state.raw<CaseProgress[]>([]);
   /** The box being drawn, moved or resized, before main has it. */
   draft = $state.raw<{ id: BoxId | null; box: DicomPixelBox } | null>(null);
+  /**
+   * A box the reader edits with the handles before it is stored: a suggestion being adjusted. It moves
+   * and resizes as an own box does; whoever set it stores it (and clears it).
+   */
+  adjusting = $state.raw<AdjustingBox | null>(null);
   /** Bumped when the undo stack changes, so that its buttons follow. */
   private stackVersion = $state(0);
 
@@ -156,6 +169,7 @@ export class AnnotationState {
     this.caseState = null;
     this.draft = null;
     this.gesture = null;
+    this.adjusting = null;
     this.stackVersion++;
     if (!uid) return;
     const r = await this.api.invoke('annotations:list', { seriesUid: uid });
@@ -216,6 +230,12 @@ export class AnnotationState {
   /** Starts a gesture for a left press; false when the press means nothing here. */
   pointerDown(p: ImagePoint, scale: ScreenScale): boolean {
     if (this.readerId === null || !this.seriesUid) return false;
+    const adj = this.adjusting;
+    if (adj && adj.sliceIndex === this.viewer.index) {
+      const handle = handleAt(adj.box, p, scale);
+      if (handle || boxAt([adj], p, scale))
+        return this.begin({ kind: 'adjust', handle, start: p, from: adj.box });
+    }
     const own = this.visibleOn(this.viewer.index).own;
     const sel = this.selected;
     if (sel && sel.readerId === this.readerId && sel.sliceIndex === this.viewer.index) {
@@ -239,6 +259,9 @@ export class AnnotationState {
     if (g.kind === 'draw') {
       const box = boxFromDrag(g.start, p, image);
       this.draft = box ? { id: null, box } : null;
+    } else if (g.kind === 'adjust') {
+      const box = g.handle ? resizeBox(g.from, g.handle, dx, dy, image) : moveBox(g.from, dx, dy, image);
+      if (this.adjusting) this.adjusting = { ...this.adjusting, box };
     } else if (g.kind === 'move') {
       this.draft = { id: g.id, box: moveBox(g.from, dx, dy, image) };
     } else {
@@ -251,6 +274,8 @@ export class AnnotationState {
     const g = this.gesture;
     const draft = this.draft;
     this.gesture = null;
+    // An adjusted box stays local until its owner stores it.
+    if (g?.kind === 'adjust') return Promise.resolve();
     if (g?.kind === 'draw' && !draft) {
       // A click with the box tool draws nothing: it selects the box under it, as the select tool would.
       const { own, others } = this.visibleOn(this.viewer.index);
@@ -284,6 +309,12 @@ export class AnnotationState {
   /** The CSS cursor for the pointer at this image point. */
   cursorAt(p: ImagePoint | null, scale: ScreenScale): string {
     if (!p || this.readerId === null) return 'crosshair';
+    const adj = this.adjusting;
+    if (adj && adj.sliceIndex === this.viewer.index) {
+      const h = handleAt(adj.box, p, scale);
+      if (h) return HANDLE_CURSORS[h];
+      if (boxAt([adj], p, scale)) return 'move';
+    }
     const sel = this.selected;
     if (sel && sel.readerId === this.readerId && sel.sliceIndex === this.viewer.index) {
       const h = handleAt(sel.box, p, scale);
@@ -368,6 +399,24 @@ export class AnnotationState {
     this.selectedId = id;
   }
 
+  /**
+   * Runs an undoable edit that is not a plain box edit (accepting or rejecting a suggestion) on this
+   * reader's and case's undo stack, after any edit still on its way; `sink` keeps the boxes shown in
+   * step with what main answers. True when main took it.
+   */
+  runCommand(make: (sink: BoxSink) => Command): Promise<boolean> {
+    return new Promise((resolve) => {
+      void this.enqueue(async () => {
+        if (this.locked) {
+          this.error = `this case is done for ${this.reader?.name ?? 'this reader'}: reopen it to edit`;
+          resolve(false);
+          return;
+        }
+        resolve(await this.run(make(this.sink)));
+      });
+    });
+  }
+
   // ---- case state ----
 
   async setCase(update: Omit<CaseUpdate, 'seriesUid' | 'readerId'>): Promise<void> {
@@ -402,7 +451,7 @@ export class AnnotationState {
       return false;
     }
     this.gesture = g;
-    if (g.kind !== 'draw') this.draft = { id: g.id, box: g.from };
+    if (g.kind !== 'draw' && g.kind !== 'adjust') this.draft = { id: g.id, box: g.from };
     return true;
   }
 

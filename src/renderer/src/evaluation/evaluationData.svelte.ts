@@ -36,6 +36,8 @@ export class EvaluationData {
    * 0.695 mm around the reader's boxes and reference veins). Compare shows slices.
    */
   unit = $state<'slices' | 'patches'>('slices');
+  /** Bumped each time a view opens (boxes, case states and reading times may have changed since). */
+  opened = $state(0);
 
   readonly settings = $derived<EvalSettings>({
     ...DEFAULT_EVAL_SETTINGS,
@@ -102,6 +104,7 @@ export class EvaluationData {
   /** What opening Compare or Evaluate does: the lists again, then the dataset (boxes may have changed). */
   async open(preferredReader: ReaderId | null): Promise<void> {
     await this.refresh(preferredReader);
+    this.opened++;
     await this.load(true);
   }
 

@@ -47,6 +47,8 @@ const active = (j: Job): boolean => j.state === 'queued' || j.state === 'running
 
 export class InferenceState {
   models = $state.raw<ModelSummary[]>([]);
+  /** Main has answered models:list at least once (an empty list then means none are registered). */
+  modelsLoaded = $state(false);
   jobs = $state.raw<Job[]>([]);
   /** Runs of the open series, oldest first. */
   runs = $state.raw<RunSummary[]>([]);
@@ -103,6 +105,7 @@ export class InferenceState {
       return;
     }
     this.models = r.value;
+    this.modelsLoaded = true;
     for (const id of this.selectedModels)
       if (!r.value.some((m) => m.id === id)) this.selectedModels.delete(id);
   }

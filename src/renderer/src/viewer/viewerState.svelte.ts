@@ -8,6 +8,7 @@ import { LruCache, SliceLoader } from '../../../shared/imaging/sliceLoader';
 import { clampSliceIndex, neighbourIndices } from '../../../shared/imaging/threeSlice';
 import {
   fitToView,
+  imageToCanvas,
   panBy,
   pixelAspect,
   pixelAt,
@@ -179,6 +180,13 @@ export class ViewerState {
   pan(dx: number, dy: number): void {
     this.viewport = panBy(this.viewport, dx, dy);
     this.fitted = false;
+  }
+
+  /** Pans (keeping the zoom) so that an image point is at the view's centre. */
+  centreOn(x: number, y: number): void {
+    if (this.viewSize.width === 0 || this.viewSize.height === 0) return;
+    const at = imageToCanvas(this.viewport, x, y);
+    this.pan(this.viewSize.width / 2 - at.x, this.viewSize.height / 2 - at.y);
   }
 
   apply(action: ViewerAction): void {
