@@ -4,11 +4,12 @@
 // drawing them by hand. Real studies have no reference truth, so this copies nothing there.
 import type { ReaderId } from '../../shared/annotation/schemas';
 import type { SeriesUid } from '../../shared/ids';
+import { REFERENCE_READER_NAME } from '../../shared/reading/constants';
 import { annotationsOf } from '../annotation/handlers';
 import type { Workspace } from '../workspace/workspace';
 import { seriesReference } from './referenceStore';
 
-export const REFERENCE_READER_NAME = 'reference';
+export { REFERENCE_READER_NAME };
 
 export interface ReferenceReaderResult {
   reader: string;

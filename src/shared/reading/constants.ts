@@ -11,3 +11,9 @@ export const REJECT_REASONS = ['flow artefact', 'lymph node', 'artery', 'other']
 export const READING_HEARTBEAT_S = 15;
 /** The longest pause counted between two events of an open case (a reader gone for lunch is not reading). */
 export const READING_MAX_GAP_S = 120;
+
+/**
+ * The reader holding a synthetic cohort's known thrombi (`dvt reference-reader`; the demo has it): the
+ * ground truth that runs and other readers are measured against by default.
+ */
+export const REFERENCE_READER_NAME = 'reference';

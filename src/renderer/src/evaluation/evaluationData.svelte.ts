@@ -8,6 +8,7 @@ import type { PreparedEvaluation } from '../../../shared/evaluation/prepared';
 import { DEFAULT_EVAL_SETTINGS, type EvalSettings } from '../../../shared/evaluation/types';
 import type { ModelId, RunId } from '../../../shared/ids';
 import type { ModelSummary, RunSummary } from '../../../shared/inference/schemas';
+import { REFERENCE_READER_NAME } from '../../../shared/reading/constants';
 import type { DvtApi } from '../../../shared/ipc/api';
 import { chunkRuns, joinDatasets } from './datasetChunks';
 import { clashingRuns, foldMapOf, groupModels, pickRuns, prepareAll, type ModelGroup } from './models';
@@ -66,7 +67,9 @@ export class EvaluationData {
 
   /**
    * Readers, runs, models and folds as main has them now. The first time, the reader defaults to
-   * `preferredReader` (the one annotating) and the runs to every finished run.
+   * the reader "reference" where there is one (a synthetic cohort's known thrombi, `dvt
+   * reference-reader`; the demo has it), else `preferredReader` (the one annotating), and the runs to
+   * every finished run.
    */
   async refresh(preferredReader: ReaderId | null = null): Promise<void> {
     const [readers, runs, models, folds] = await Promise.all([
@@ -82,7 +85,10 @@ export class EvaluationData {
       const keep = readers.value.some((r) => r.id === this.readerId);
       if (!keep) {
         this.readerId =
-          readers.value.find((r) => r.id === preferredReader)?.id ?? readers.value[0]?.id ?? null;
+          readers.value.find((r) => r.name.toLowerCase() === REFERENCE_READER_NAME)?.id ??
+          readers.value.find((r) => r.id === preferredReader)?.id ??
+          readers.value[0]?.id ??
+          null;
       }
     }
     if (models.ok) this.models = models.value;
