@@ -93,7 +93,7 @@ for spec in "${MODELS[@]+"${MODELS[@]}"}"; do
   runs=$("${DVT[@]}" infer --workspace "$ws" --model "$name" --all --threads "$THREADS" --json | jq -r '[.runs[].id] | join(",")')
   "${DVT[@]}" eval --workspace "$ws" --reader "$READER" --runs "$runs" --unit patches --bootstrap 1000 --seed 1 --json \
     > "$out/report.json"
-  jq -n --arg cmd "bash training/demo-models.sh $spec" \
+  jq -n --arg cmd "bash training/demo-models.sh --epochs $EPOCHS --threads $THREADS --device $DEVICE $spec" \
     --argjson trainSeed "$TRAIN_SEED" --argjson trainPatients "$TRAIN_PATIENTS" \
     --argjson testSeed "$TEST_SEED" --argjson testPatients "$TEST_PATIENTS" \
     --argjson slices "$SLICES" --argjson veinEvery "$VEIN_EVERY" --arg reader "$READER" \
