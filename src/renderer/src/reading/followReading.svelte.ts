@@ -8,7 +8,7 @@ import type { SeriesUid } from '../../../shared/ids';
 import type { AnnotationState } from '../annotation/annotationState.svelte';
 import type { InferenceState } from '../inference/inferenceState.svelte';
 import type { WorkspaceState } from '../workspace/workspaceState.svelte';
-import { ReadingClock } from './readingClock';
+import { ReadingClock } from '../../../shared/reading/readingClock';
 import type { SuggestionState } from './suggestionState.svelte';
 import type { WorklistState } from './worklistState.svelte';
 

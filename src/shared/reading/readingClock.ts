@@ -5,9 +5,9 @@
 // page is hidden or left. Main adds `done` when the case is marked done and turns the events into
 // times (shared/reading/readingTime.ts). Plain TypeScript with the timer passed in, so that the rules
 // can be checked without a browser.
-import type { ReaderId } from '../../../shared/annotation/schemas';
-import type { SeriesUid } from '../../../shared/ids';
-import { READING_HEARTBEAT_S } from '../../../shared/reading/constants';
+import type { ReaderId } from '../annotation/schemas';
+import type { SeriesUid } from '../ids';
+import { READING_HEARTBEAT_S } from './constants';
 
 export type ClockEventKind = 'open' | 'close' | 'heartbeat';
 
