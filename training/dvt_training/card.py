@@ -101,7 +101,8 @@ def metrics_section(metrics: Optional[Dict], run_dir_hint: str = "DIR", model_na
             f"| TP / FP / FN | {op.get('tp')} / {op.get('fp')} / {op.get('fn')} | |",
             f"| score threshold | {_fmt(op.get('scoreThreshold'))} | |",
         ]
-        rates, sens = froc.get("rates"), froc.get("sensitivityAtRates")
+        # The FROC's rates are in the report's settings (`frocRates`) or beside the sensitivities.
+        rates, sens = froc.get("rates") or settings.get("frocRates"), froc.get("sensitivityAtRates")
         if isinstance(rates, list) and isinstance(sens, list) and rates:
             lines += ["", "FROC: sensitivity at " + ", ".join(
                 f"{_fmt(r, 3)} FPPI = {_fmt(v, 3)}" for r, v in zip(rates, sens)) + "."]
