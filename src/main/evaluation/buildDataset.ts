@@ -37,12 +37,42 @@ export function finishedRuns(runs: RunStore, runIds: readonly number[]): RunSumm
   });
 }
 
-interface SeriesImages {
+export interface SeriesImages {
   /** Index of the series' first slice in the dataset's images. */
   first: number;
   count: number;
   /** SOP instance UID → dataset image index. */
   indexOf: Map<string, number>;
+}
+
+/**
+ * Every slice of the series, in the given order, as evaluation images (slice index from the catalog),
+ * with each series' place among them.
+ */
+export function imagesOfSeries(
+  catalog: CatalogStore,
+  seriesOrder: readonly string[],
+): { images: EvaluationImage[]; seriesImages: Map<string, SeriesImages> } {
+  const images: EvaluationImage[] = [];
+  const seriesImages = new Map<string, SeriesImages>();
+  for (const uid of seriesOrder) {
+    const series = catalog.series(uid)!;
+    const patientId = catalog.patientOfStudy(series.study_uid)?.patient_id ?? '';
+    const seriesUid = SeriesUid.parse(uid);
+    const first = images.length;
+    const indexOf = new Map<string, number>();
+    catalog.instancesOfSeries(uid).forEach((inst, position) => {
+      indexOf.set(inst.sop_uid, images.length);
+      images.push({
+        key: inst.sop_uid,
+        patientId,
+        seriesUid,
+        sliceIndex: inst.slice_index ?? position,
+      });
+    });
+    seriesImages.set(uid, { first, count: images.length - first, indexOf });
+  }
+  return { images, seriesImages };
 }
 
 /**
@@ -65,25 +95,7 @@ export function buildEvaluationDataset(
   }
   const seriesOrder = src.catalog.allSeriesUids().filter((uid) => wanted.has(uid));
 
-  const images: EvaluationImage[] = [];
-  const seriesImages = new Map<string, SeriesImages>();
-  for (const uid of seriesOrder) {
-    const series = src.catalog.series(uid)!;
-    const patientId = src.catalog.patientOfStudy(series.study_uid)?.patient_id ?? '';
-    const seriesUid = SeriesUid.parse(uid);
-    const first = images.length;
-    const indexOf = new Map<string, number>();
-    src.catalog.instancesOfSeries(uid).forEach((inst, position) => {
-      indexOf.set(inst.sop_uid, images.length);
-      images.push({
-        key: inst.sop_uid,
-        patientId,
-        seriesUid,
-        sliceIndex: inst.slice_index ?? position,
-      });
-    });
-    seriesImages.set(uid, { first, count: images.length - first, indexOf });
-  }
+  const { images, seriesImages } = imagesOfSeries(src.catalog, seriesOrder);
 
   const labels = new Labels(src.store.labels());
   const gtRows: { image: number; row: BoxRowForEval }[] = [];

@@ -1,8 +1,10 @@
 // What the reading services share for one open workspace: its store (statements prepared once), the
 // annotation service that owns readers' boxes and case states, and the clock.
-import { ReaderId, type Reader } from '../../shared/annotation/schemas';
+import type { Reader } from '../../shared/annotation/schemas';
 import { annotationsOf } from '../annotation/handlers';
 import type { AnnotationService } from '../annotation/annotationService';
+import { readerById } from '../evaluation/buildDataset';
+import { evaluationStoreOf } from '../evaluation/handlers';
 import { NotFoundError } from '../services/errors';
 import type { Workspace } from '../workspace/workspace';
 import { createReadingStore, type ReadingStore } from './readingStore';
@@ -33,11 +35,9 @@ export function readingContextOf(ws: ReadingWorkspace): ReadingContext {
   return ctx;
 }
 
-/** The reader of that id, or NotFoundError. */
+/** The reader of that id, or NotFoundError (the evaluation's lookup). */
 export function readerOf(ctx: ReadingContext, readerId: number): Reader {
-  const row = ctx.store.reader(readerId);
-  if (!row) throw new NotFoundError(`no reader ${readerId} in this workspace`);
-  return { id: ReaderId.parse(row.id), name: row.name };
+  return readerById(evaluationStoreOf(ctx.ws), readerId);
 }
 
 /** NotFoundError unless the series is in the catalog. */

@@ -4,13 +4,13 @@
 // (shared/reading/readerPoint.ts); the unit is whole slices or the paper's patches, whose windows are
 // centred on the reference reader's boxes and the reference veins, as for model runs (patchSet.ts).
 import type { Reader } from '../../shared/annotation/schemas';
-import type { EvaluationDataset, EvaluationImage } from '../../shared/evaluation/dataset';
+import type { EvaluationDataset } from '../../shared/evaluation/dataset';
 import { toPatchUnits } from '../../shared/evaluation/patches';
 import type { EvalGroundTruth, EvalInput } from '../../shared/evaluation/types';
-import { SeriesUid } from '../../shared/ids';
 import { READER_EVAL_SETTINGS, readerEvalInput, readerPoint } from '../../shared/reading/readerPoint';
 import { summarizeSeconds, type CaseReadingTime } from '../../shared/reading/readingTime';
 import type { ReaderComparison, ReaderPoint } from '../../shared/reading/schemas';
+import { imagesOfSeries } from '../evaluation/buildDataset';
 import { evaluationStoreOf } from '../evaluation/handlers';
 import { patchWindowsOf } from '../evaluation/patchSet';
 import { InvalidInputError } from '../services/errors';
@@ -93,22 +93,12 @@ function readerInput(
   const { catalog } = ctx.ws;
   const store = evaluationStoreOf(ctx.ws);
   const wanted = new Set(seriesUids);
-  const images: EvaluationImage[] = [];
+  const seriesOrder = catalog.allSeriesUids().filter((u) => wanted.has(u));
+  const { images, seriesImages } = imagesOfSeries(catalog, seriesOrder);
   const referenceBoxes: EvalGroundTruth[] = [];
   const readerBoxes: EvalGroundTruth[] = [];
-  for (const uid of catalog.allSeriesUids().filter((u) => wanted.has(u))) {
-    const series = catalog.series(uid)!;
-    const patientId = catalog.patientOfStudy(series.study_uid)?.patient_id ?? '';
-    const indexOf = new Map<string, number>();
-    catalog.instancesOfSeries(uid).forEach((inst, position) => {
-      indexOf.set(inst.sop_uid, images.length);
-      images.push({
-        key: inst.sop_uid,
-        patientId,
-        seriesUid: SeriesUid.parse(uid),
-        sliceIndex: inst.slice_index ?? position,
-      });
-    });
+  for (const uid of seriesOrder) {
+    const { indexOf } = seriesImages.get(uid)!;
     const collect = (readerId: number, into: EvalGroundTruth[]): void => {
       for (const b of store.readerBoxes(uid, readerId)) {
         const image = indexOf.get(b.sop_uid);

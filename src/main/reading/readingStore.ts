@@ -95,7 +95,6 @@ export type ReadingStore = ReturnType<typeof createReadingStore>;
 
 export function createReadingStore(db: Db) {
   const s = {
-    reader: db.prepare<[number], { id: number; name: string }>('SELECT id, name FROM readers WHERE id = ?'),
     readers: db.prepare<[], { id: number; name: string }>('SELECT id, name FROM readers ORDER BY id'),
     deleteMeta: db.prepare<[string]>('DELETE FROM workspace_meta WHERE key = ?'),
 
@@ -171,7 +170,6 @@ export function createReadingStore(db: Db) {
     /** Runs `fn` in one write transaction (BEGIN IMMEDIATE; a savepoint when already inside one). */
     write: <T>(fn: () => T): T => db.transaction(fn).immediate(),
 
-    reader: (id: number) => s.reader.get(id),
     readers: () => s.readers.all(),
     deleteMeta: (key: string) => s.deleteMeta.run(key),
 

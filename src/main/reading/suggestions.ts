@@ -14,6 +14,7 @@ import {
   type SuggestionDecision,
 } from '../../shared/reading/schemas';
 import { CASE_LOCKED } from '../annotation/rules';
+import { evaluationStoreOf } from '../evaluation/handlers';
 import { InvalidInputError, NotFoundError } from '../services/errors';
 import { checkSeries, readerOf, type ReadingContext } from './context';
 import type { DecisionRow, PredictionRow } from './readingStore';
@@ -132,7 +133,7 @@ export function undoDecision(
     const row = ctx.store.decision(input.decisionId);
     if (!row) throw new NotFoundError(`no suggestion decision ${input.decisionId} in this workspace`);
     if (row.reader_id !== reader.id) {
-      const owner = ctx.store.reader(row.reader_id)?.name ?? String(row.reader_id);
+      const owner = evaluationStoreOf(ctx.ws).reader(row.reader_id)?.name ?? String(row.reader_id);
       throw new InvalidInputError(
         `decision ${row.id} belongs to reader '${owner}'; only its own reader may undo it, not '${reader.name}'`,
       );
